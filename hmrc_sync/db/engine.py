@@ -1,0 +1,154 @@
+"""Engines, sessions and migrations.
+
+``make_engine`` accepts the URLs users write (``postgresql://…`` uses psycopg 3) and prepares
+each connection: on PostgreSQL the ``hmrc_sync`` schema comes first on the search path, so
+hmrc-sync's tables never mix with payslip-ingest's; on SQLite, foreign keys, WAL and a busy
+timeout so several processes can share one file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Final
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, func, select, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from hmrc_sync.db.base import POSTGRES_SCHEMA
+from hmrc_sync.db.models import TaxYearSnapshot
+from hmrc_sync.errors import DatabaseError
+
+# Any fixed 64-bit key will do; this one spells "hmrcsync" in ASCII.
+MIGRATION_LOCK_KEY: Final = 0x686D_7263_7379_6E63
+VERSION_TABLE: Final = "alembic_version"
+
+
+def normalise_url(raw: str) -> URL:
+    """Parse a database URL, choosing psycopg 3 for plain ``postgresql://`` URLs."""
+    try:
+        url = make_url(raw)
+    except ArgumentError as exc:
+        raise DatabaseError(f"HMRC_SYNC_DATABASE_URL is not a database URL: {exc}") from None
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def mask_url(raw: str) -> str:
+    """The URL with any password replaced by ``***`` (safe to print and log)."""
+    try:
+        return make_url(raw).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparseable database URL>"
+
+
+def is_postgres(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+def make_engine(raw_url: str, **kwargs: Any) -> Engine:
+    url = normalise_url(raw_url)
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        event.listen(engine, "connect", _prepare_sqlite)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, **kwargs)
+        event.listen(engine, "connect", _prepare_postgres)
+    return engine
+
+
+def _prepare_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def _prepare_postgres(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"SET search_path TO {POSTGRES_SCHEMA}, public")
+    cursor.close()
+    dbapi_connection.commit()
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+# --------------------------------------------------------------------------- migrations
+def alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", "hmrc_sync:migrations")
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def head_revision() -> str:
+    heads = ScriptDirectory.from_config(_script_config()).get_heads()
+    if len(heads) != 1:  # pragma: no cover - guarded by a test on the migration graph
+        raise DatabaseError(f"the migrations have {len(heads)} heads; expected one")
+    return heads[0]
+
+
+def _script_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", "hmrc_sync:migrations")
+    return cfg
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The applied revision, or None for a database hmrc-sync has never migrated."""
+    try:
+        with engine.connect() as connection:
+            opts: dict[str, Any] = {"version_table": VERSION_TABLE}
+            if is_postgres(engine):
+                opts["version_table_schema"] = POSTGRES_SCHEMA
+            return MigrationContext.configure(connection, opts=opts).get_current_revision()
+    except SQLAlchemyError as exc:
+        raise DatabaseError(f"cannot read the migration revision: {_short(exc)}") from None
+
+
+def _run(engine: Engine, action: str, target: str) -> None:
+    cfg = alembic_config(engine)
+    try:
+        with engine.begin() as connection:
+            if is_postgres(engine):
+                # Serialise concurrent `migrate` runs (init containers, CronJobs): the second
+                # waits, then finds the database at head and does nothing.
+                connection.execute(select(func.pg_advisory_xact_lock(MIGRATION_LOCK_KEY)))
+                connection.execute(text(f"CREATE SCHEMA IF NOT EXISTS {POSTGRES_SCHEMA}"))
+            cfg.attributes["connection"] = connection
+            if action == "upgrade":
+                command.upgrade(cfg, target)
+            else:
+                command.downgrade(cfg, target)
+    except SQLAlchemyError as exc:
+        raise DatabaseError(f"migration failed: {_short(exc)}") from None
+
+
+def upgrade(engine: Engine, target: str = "head") -> None:
+    _run(engine, "upgrade", target)
+
+
+def downgrade(engine: Engine, target: str = "base") -> None:
+    _run(engine, "downgrade", target)
+
+
+def snapshot_count(engine: Engine) -> int:
+    with Session(engine) as session:
+        return session.scalar(select(func.count()).select_from(TaxYearSnapshot)) or 0
+
+
+def _short(exc: SQLAlchemyError) -> str:
+    """The first line of a driver error, without SQL or parameters (which could hold data)."""
+    original = getattr(exc, "orig", None)
+    return (str(original) if original is not None else str(exc)).strip().splitlines()[0]

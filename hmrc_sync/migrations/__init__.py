@@ -1,0 +1,1 @@
+"""Alembic migrations, loaded as ``hmrc_sync:migrations`` (so they ship inside the wheel)."""

@@ -1,0 +1,180 @@
+"""All of hmrc-sync's configuration, read from ``HMRC_SYNC_*`` variables and an optional ``.env``.
+
+Environment variables win over ``.env``, which wins over the defaults. Secrets are
+``SecretStr`` so they never appear in a repr, a log line or an error. ``load_settings``
+turns pydantic's validation errors into one ``ConfigurationError`` whose message names each
+bad variable and says what it accepts.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Final
+
+import platformdirs
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from hmrc_sync.errors import ConfigurationError
+
+ENV_PREFIX: Final = "HMRC_SYNC_"
+APP_NAME: Final = "hmrc-sync"
+
+DEFAULT_SCOPES: Final = (
+    "read:individual-tax",
+    "read:individual-income",
+    "read:individual-employment",
+    "read:individual-benefits",
+    "read:national-insurance",
+)
+
+_ALLOWED_DB_SCHEMES: Final = ("sqlite", "postgresql", "postgresql+psycopg")
+
+
+class Environment(StrEnum):
+    SANDBOX = "sandbox"
+    PRODUCTION = "production"
+
+
+class TokenStoreKind(StrEnum):
+    FILE = "file"
+    VAULT = "vault"
+
+
+class PayslipSourceKind(StrEnum):
+    TABLE = "table"
+    PAYSLIP_INGEST = "payslip-ingest"
+    CSV = "csv"
+
+
+HMRC_HOSTS: Final = {
+    Environment.SANDBOX: "https://test-api.service.hmrc.gov.uk",
+    Environment.PRODUCTION: "https://api.service.hmrc.gov.uk",
+}
+HMRC_AUTHORIZE_HOSTS: Final = {
+    Environment.SANDBOX: "https://test-www.tax.service.gov.uk/oauth/authorize",
+    Environment.PRODUCTION: "https://www.tax.service.gov.uk/oauth/authorize",
+}
+
+
+def data_dir() -> Path:
+    """The per-user data directory (``~/.local/share/hmrc-sync`` on Linux)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{data_dir() / 'hmrc-sync.db'}"
+
+
+def default_token_file() -> Path:
+    return data_dir() / "token.json"
+
+
+class Settings(BaseSettings):
+    """hmrc-sync's settings. Every field is documented in ``docs/configuration.md``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+    )
+
+    # --- storage
+    database_url: str = Field(default_factory=default_database_url)
+
+    # --- HMRC
+    environment: Environment = Environment.SANDBOX
+    api_base_url: str | None = None
+    authorize_url: str | None = None
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    redirect_uri: str = "http://localhost:8080/oauth/callback"
+    utr: str | None = None
+    nino: str | None = None
+    scopes: tuple[str, ...] = DEFAULT_SCOPES
+    requests_per_second: float = Field(default=3.0, gt=0, le=100)
+    request_budget: int = Field(default=200, ge=1)
+    http_timeout_seconds: float = Field(default=30.0, gt=0)
+
+    # --- tokens
+    token_store: TokenStoreKind = TokenStoreKind.FILE
+    token_file: Path = Field(default_factory=default_token_file)
+    vault_addr: str | None = Field(
+        default=None, validation_alias=AliasChoices("VAULT_ADDR", "HMRC_SYNC_VAULT_ADDR")
+    )
+    vault_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("VAULT_TOKEN", "HMRC_SYNC_VAULT_TOKEN")
+    )
+    vault_mount: str = "secret"
+    vault_path: str = "hmrc-sync"
+
+    # --- web service
+    webhook_token: SecretStr | None = None
+    admin_token: SecretStr | None = None
+
+    # --- payslips
+    payslip_source: PayslipSourceKind = PayslipSourceKind.TABLE
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        scheme = value.split("://", 1)[0] if "://" in value else ""
+        if scheme not in _ALLOWED_DB_SCHEMES:
+            raise ValueError(
+                "must be a sqlite:///PATH or postgresql://USER@HOST/DB URL "
+                f"(got scheme {scheme or 'none'!r})"
+            )
+        return value
+
+    @field_validator("scopes", mode="before")
+    @classmethod
+    def _split_scopes(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part for part in value.replace(",", " ").split() if part)
+        return value
+
+    @field_validator("vault_path")
+    @classmethod
+    def _check_vault_path(cls, value: str) -> str:
+        cleaned = value.strip("/")
+        if not cleaned:
+            raise ValueError("must be a non-empty KV path such as 'hmrc-sync'")
+        return cleaned
+
+    # --- derived
+    @property
+    def hmrc_api_base_url(self) -> str:
+        return (self.api_base_url or HMRC_HOSTS[self.environment]).rstrip("/")
+
+    @property
+    def hmrc_authorize_url(self) -> str:
+        if self.authorize_url:
+            return self.authorize_url
+        if self.api_base_url:
+            return f"{self.api_base_url.rstrip('/')}/oauth/authorize"
+        return HMRC_AUTHORIZE_HOSTS[self.environment]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _variable_name(loc: tuple[int | str, ...]) -> str:
+    field = str(loc[0]) if loc else "?"
+    if field in ("vault_addr", "vault_token"):
+        return field.upper()
+    return f"{ENV_PREFIX}{field.upper()}"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build ``Settings`` from the environment; bad values raise ``ConfigurationError``."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            problems.append(f"{_variable_name(error['loc'])}: {error['msg']}")
+        raise ConfigurationError("invalid configuration: " + "; ".join(problems)) from None

@@ -1,0 +1,1 @@
+"""Test-only helpers (servers, factories). Never imported by the package."""
