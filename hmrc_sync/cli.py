@@ -19,12 +19,6 @@ from hmrc_sync.settings import load_settings
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class HmrcSyncClickError(click.ClickException):
-    def __init__(self, error: HmrcSyncError) -> None:
-        super().__init__(error.message)
-        self.exit_code = error.exit_code
-
-
 class HmrcSyncGroup(click.Group):
     """Turns hmrc-sync's own errors into clean messages with their exit codes."""
 
@@ -32,7 +26,8 @@ class HmrcSyncGroup(click.Group):
         try:
             return super().invoke(ctx)
         except HmrcSyncError as error:
-            raise HmrcSyncClickError(error) from None
+            click.echo(f"Error: {error.message}", err=True)
+            ctx.exit(error.exit_code)
 
 
 def database_option(func: F) -> F:

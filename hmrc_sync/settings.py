@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
 import platformdirs
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError
 
 from hmrc_sync.errors import ConfigurationError
 
@@ -94,7 +95,7 @@ class Settings(BaseSettings):
     redirect_uri: str = "http://localhost:8080/oauth/callback"
     utr: str | None = None
     nino: str | None = None
-    scopes: tuple[str, ...] = DEFAULT_SCOPES
+    scopes: Annotated[tuple[str, ...], NoDecode] = DEFAULT_SCOPES
     requests_per_second: float = Field(default=3.0, gt=0, le=100)
     request_budget: int = Field(default=200, ge=1)
     http_timeout_seconds: float = Field(default=30.0, gt=0)
@@ -178,3 +179,6 @@ def load_settings(**overrides: Any) -> Settings:
         for error in exc.errors():
             problems.append(f"{_variable_name(error['loc'])}: {error['msg']}")
         raise ConfigurationError("invalid configuration: " + "; ".join(problems)) from None
+    except SettingsError as exc:
+        # pydantic-settings names the field ("error parsing value for field "x" ...").
+        raise ConfigurationError(f"invalid configuration: {exc}") from None

@@ -52,7 +52,9 @@ class TaxYear:
 
     def __post_init__(self) -> None:
         if not isinstance(self.start_year, int) or isinstance(self.start_year, bool):
-            raise TaxYearError(f"a tax year's start year must be an integer, not {self.start_year!r}")
+            raise TaxYearError(
+                f"a tax year's start year must be an integer, not {self.start_year!r}"
+            )
         if not MIN_START_YEAR <= self.start_year <= MAX_START_YEAR:
             raise TaxYearError(
                 f"tax year starting {self.start_year} is out of range: "

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.support.databases import throwaway_postgres_database
 from tests.support.shared import shared_dir
 
 TIERS = ("unit", "integration", "e2e")
@@ -20,9 +22,55 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             continue
         if relative.parts and relative.parts[0] in TIERS:
             item.add_marker(getattr(pytest.mark, relative.parts[0]))
+        if "postgres_url" in getattr(item, "fixturenames", ()) or "[postgres" in item.name:
+            item.add_marker(pytest.mark.postgres)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reads the developer's HMRC_SYNC_* variables, .env or data directory."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("HMRC_SYNC_") and name not in (
+            "HMRC_SYNC_TEST_POSTGRES_URL",
+            "HMRC_SYNC_SHARED_DIR",
+        ):
+            monkeypatch.delenv(name)
+    for name in ("VAULT_ADDR", "VAULT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.chdir(tmp_path)
 
 
 @pytest.fixture(scope="session")
 def shared() -> Path:
     """The ``../shared`` folder (skips outside CI when absent, fails in CI)."""
     return shared_dir()
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """One throwaway PostgreSQL database for the whole run."""
+    with throwaway_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test (for migration tests)."""
+    with throwaway_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'hmrc-sync.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """An empty database of each kind: the same test runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("sqlite_url"))
+    return str(request.getfixturevalue("postgres_url"))

@@ -7,9 +7,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+from hmrc_sync.db import models  # noqa: F401  (registers the tables on Base.metadata)
 from hmrc_sync.db.base import POSTGRES_SCHEMA, Base
 from hmrc_sync.db.engine import VERSION_TABLE, make_engine
-from hmrc_sync.db import models  # noqa: F401  (registers the tables on Base.metadata)
 
 
 def _configure_and_run(connection: Connection) -> None:

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hmrc_sync.errors import ConfigurationError
+from hmrc_sync.settings import DEFAULT_SCOPES, Environment, load_settings
+
+
+def test_defaults_use_sqlite_in_the_user_data_directory(tmp_path: Path) -> None:
+    settings = load_settings()
+    assert (
+        settings.database_url == f"sqlite:///{tmp_path / 'xdg-data' / 'hmrc-sync' / 'hmrc-sync.db'}"
+    )
+    assert settings.environment is Environment.SANDBOX
+    assert settings.scopes == DEFAULT_SCOPES
+    assert settings.hmrc_api_base_url == "https://test-api.service.hmrc.gov.uk"
+
+
+def test_environment_variables_and_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(
+        "HMRC_SYNC_ENVIRONMENT=production\nHMRC_SYNC_UTR=1111111111\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("HMRC_SYNC_UTR", "2222222222")
+    settings = load_settings()
+    assert settings.environment is Environment.PRODUCTION
+    assert settings.utr == "2222222222", "the environment wins over .env"
+    assert settings.hmrc_api_base_url == "https://api.service.hmrc.gov.uk"
+
+
+def test_emulator_override_sets_both_urls(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HMRC_SYNC_API_BASE_URL", "http://127.0.0.1:9090/")
+    settings = load_settings()
+    assert settings.hmrc_api_base_url == "http://127.0.0.1:9090"
+    assert settings.hmrc_authorize_url == "http://127.0.0.1:9090/oauth/authorize"
+
+
+def test_scopes_accept_spaces_or_commas(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HMRC_SYNC_SCOPES", "read:individual-tax, read:individual-income")
+    assert load_settings().scopes == ("read:individual-tax", "read:individual-income")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "needle"),
+    [
+        ("HMRC_SYNC_DATABASE_URL", "mysql://x@y/z", "HMRC_SYNC_DATABASE_URL"),
+        ("HMRC_SYNC_ENVIRONMENT", "staging", "HMRC_SYNC_ENVIRONMENT"),
+        ("HMRC_SYNC_TOKEN_STORE", "s3", "HMRC_SYNC_TOKEN_STORE"),
+    ],
+)
+def test_bad_values_name_the_variable_and_what_is_allowed(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, needle: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigurationError) as info:
+        load_settings()
+    assert needle in str(info.value)
+    assert info.value.exit_code == 2
+
+
+def test_bad_database_url_says_what_is_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HMRC_SYNC_DATABASE_URL", "mysql://x@y/z")
+    with pytest.raises(ConfigurationError, match="sqlite:///PATH or postgresql://"):
+        load_settings()
+
+
+def test_secrets_never_appear_in_repr_or_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HMRC_SYNC_CLIENT_SECRET", "very-secret-client-secret")
+    monkeypatch.setenv("HMRC_SYNC_WEBHOOK_TOKEN", "very-secret-webhook")
+    monkeypatch.setenv("VAULT_TOKEN", "very-secret-vault")
+    settings = load_settings()
+    text = repr(settings) + str(settings)
+    for secret in ("very-secret-client-secret", "very-secret-webhook", "very-secret-vault"):
+        assert secret not in text
+    assert settings.client_secret is not None
+    assert settings.client_secret.get_secret_value() == "very-secret-client-secret"
+    assert settings.vault_token is not None
+    monkeypatch.setenv("HMRC_SYNC_ENVIRONMENT", "nope")
+    with pytest.raises(ConfigurationError) as info:
+        load_settings()
+    assert "very-secret" not in str(info.value)
