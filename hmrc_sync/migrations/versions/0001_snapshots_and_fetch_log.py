@@ -32,7 +32,6 @@ def upgrade() -> None:
         sa.Column("ni_contributions", Money, nullable=True),
         sa.Column("employer_name", sa.Text(), nullable=True),
         sa.Column("benefits_in_kind", Money, nullable=True),
-        sa.Column("nicable_earnings", Money, nullable=True),
         sa.Column("source_api", sa.Text(), nullable=False),
         sa.Column("raw", JsonDocument, nullable=False),
         sa.Column("content_hash", sa.Text(), nullable=False),
