@@ -1,0 +1,46 @@
+"""Choose and build the token store from ``Settings`` (``HMRC_SYNC_TOKEN_STORE``)."""
+
+from __future__ import annotations
+
+import hvac
+
+from hmrc_sync.errors import ConfigurationError
+from hmrc_sync.settings import Settings, TokenStoreKind
+from hmrc_sync.tokenstore.base import TokenStore
+from hmrc_sync.tokenstore.file_store import FileTokenStore
+from hmrc_sync.tokenstore.vault_store import VaultTokenStore
+
+
+def make_token_store(settings: Settings, *, vault_client: hvac.Client | None = None) -> TokenStore:
+    """The configured store. ``vault_client`` replaces the one built from VAULT_ADDR/VAULT_TOKEN.
+
+    A store built here owns its Vault client; call ``close()`` when done with it.
+    """
+    if settings.token_store is TokenStoreKind.FILE:
+        return FileTokenStore(settings.token_file)
+    owns_client = vault_client is None
+    client = vault_client if vault_client is not None else build_vault_client(settings)
+    return VaultTokenStore(
+        client, mount=settings.vault_mount, path=settings.vault_path, owns_client=owns_client
+    )
+
+
+def build_vault_client(settings: Settings) -> hvac.Client:
+    """An hvac client for VAULT_ADDR with VAULT_TOKEN and the configured HTTP timeout."""
+    needs = "HMRC_SYNC_TOKEN_STORE=vault needs VAULT_ADDR and VAULT_TOKEN"
+    if not settings.vault_addr:
+        raise ConfigurationError(
+            f"VAULT_ADDR is not set: {needs} (for example VAULT_ADDR=http://vault:8200)"
+        )
+    if settings.vault_token is None or not settings.vault_token.get_secret_value():
+        raise ConfigurationError(
+            f"VAULT_TOKEN is not set: {needs} (a token whose policy allows create, read and "
+            f"update on {settings.vault_mount}/data/{settings.vault_path})"
+        )
+    if not settings.vault_mount.strip("/"):
+        raise ConfigurationError("HMRC_SYNC_VAULT_MOUNT must name a KV version 2 mount")
+    return hvac.Client(
+        url=settings.vault_addr,
+        token=settings.vault_token.get_secret_value(),
+        timeout=max(1, round(settings.http_timeout_seconds)),
+    )
