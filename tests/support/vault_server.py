@@ -21,7 +21,8 @@ Every request needs ``X-Vault-Token`` naming a configured token; its ``Policy`` 
 API path and capability (``create`` for a write to a new key, ``update`` for an existing one,
 ``read``, ``delete``, ``list``), as Vault's ACLs do; anything else is 403
 ``{"errors": ["permission denied"]}``. Not implemented: ``delete_version_after`` expiry,
-``PATCH``, auth methods and ``sys/`` endpoints (hvac's KV v2 calls need none of them).
+``PATCH``, auth methods and ``sys/`` endpoints (hvac's KV v2 calls need none of them). Set
+``VaultServer.sealed`` to answer everything with 503 ``{"errors": ["Vault is sealed"]}``.
 
 Use the ``vault_server`` fixture; ``VaultServer.client(token)`` gives an hvac client that the
 fixture closes at teardown.
@@ -151,6 +152,7 @@ class VaultServer:
         self._requests: list[RecordedRequest] = []
         self._requests_lock = threading.Lock()
         self._clients: list[hvac.Client] = []
+        self.sealed = False  # set to True to answer every request like a sealed Vault (503)
         self._http = _VaultHTTPServer(("127.0.0.1", 0), _Handler)
         self._http.vault = self
         self._thread = threading.Thread(
@@ -196,6 +198,8 @@ class VaultServer:
     def dispatch(
         self, method: str, path: str, query: dict[str, str], body: Any, headers: Any
     ) -> Reply:
+        if self.sealed:
+            return error_reply(503, "Vault is sealed")
         token = headers.get("X-Vault-Token") or ""
         authorization = headers.get("Authorization") or ""
         if not token and authorization.startswith("Bearer "):

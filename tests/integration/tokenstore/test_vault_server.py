@@ -177,3 +177,9 @@ def test_bad_requests(http: httpx.Client) -> None:
     unknown = http.get("/v1/nomount/data/app")
     assert unknown.status_code == 404
     assert "no handler for route" in unknown.json()["errors"][0]
+
+
+def test_sealed(vault_server: VaultServer, http: httpx.Client) -> None:
+    vault_server.sealed = True
+    response = http.get(DATA)
+    assert (response.status_code, response.json()) == (503, {"errors": ["Vault is sealed"]})

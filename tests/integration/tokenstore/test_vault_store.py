@@ -176,6 +176,16 @@ def test_unreachable_vault_names_the_address_not_the_token(record: TokenRecord) 
         store.close()
 
 
+def test_sealed_vault(vault_server: VaultServer, record: TokenRecord) -> None:
+    store = store_for(vault_server)
+    vault_server.sealed = True
+    with pytest.raises(TokenStoreError, match="is sealed or unavailable") as caught:
+        store.write(record, expected_version=None)
+    assert "Vault is sealed" in str(caught.value)
+    vault_server.sealed = False
+    assert store.write(record, expected_version=None) == "1"
+
+
 def test_describe_and_repr_show_no_token(vault_server: VaultServer) -> None:
     token = vault_server.add_token(app_policy())
     store = store_for(vault_server, token)
