@@ -153,7 +153,8 @@ def format_timestamp(moment: datetime) -> str:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("fraud-header timestamps need a timezone-aware datetime")
     utc = moment.astimezone(UTC)
-    return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond // 1000:03d}Z"
+    date = f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}"
+    return f"{date}T{utc:%H:%M:%S}.{utc.microsecond // 1000:03d}Z"
 
 
 def parse_timestamp(raw: str) -> datetime:

@@ -166,8 +166,8 @@ class Verdict:
 
     @property
     def valid(self) -> bool:
-        """No errors: ``VALID_HEADERS``, or ``POTENTIALLY_INVALID_HEADERS`` (warnings only)."""
-        return not self.errors
+        """``VALID_HEADERS`` or ``POTENTIALLY_INVALID_HEADERS`` (warnings only), not invalid."""
+        return self.code != INVALID_HEADERS
 
     def header_code(self, header: str) -> str:
         """A header's own result in validation-feedback terms (cross-header findings excluded).
