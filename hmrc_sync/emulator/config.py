@@ -1,0 +1,89 @@
+"""The emulator's configuration: registered applications, lifetimes, rate limit and faults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Final
+
+from pydantic import SecretStr
+
+from hmrc_sync.emulator.catalogue import SUBSCRIBABLE
+
+DEFAULT_REDIRECT_URI: Final = "http://localhost:8080/oauth/callback"
+DEFAULT_ERROR_STATUSES: Final = (500, 503, 504)
+
+
+@dataclass(frozen=True)
+class ApplicationConfig:
+    """An application registered on the emulator's Developer Hub."""
+
+    client_id: str
+    client_secret: SecretStr
+    redirect_uris: tuple[str, ...] = (DEFAULT_REDIRECT_URI,)
+    subscriptions: frozenset[str] = SUBSCRIBABLE
+    name: str = "hmrc-sync"
+
+    def __post_init__(self) -> None:
+        if not self.client_id or not self.client_secret.get_secret_value():
+            raise ValueError("an application needs a client id and a client secret")
+        if not self.redirect_uris:
+            raise ValueError("an application needs at least one redirect URI")
+        unknown = set(self.subscriptions) - SUBSCRIBABLE
+        if unknown:
+            raise ValueError(f"unknown APIs to subscribe to: {', '.join(sorted(unknown))}")
+
+
+@dataclass(frozen=True)
+class FaultConfig:
+    """Faults to inject, all off by default (see :mod:`hmrc_sync.emulator.faults`)."""
+
+    latency_ms: int = 0
+    error_rate: float = 0.0
+    error_statuses: tuple[int, ...] = DEFAULT_ERROR_STATUSES
+    throttle_burst: int = 0
+    token_endpoint_down: bool = False
+    drop_after_refresh: int = 0
+    refresh_delay_ms: int = 0
+    control_api: bool = False
+
+    def __post_init__(self) -> None:
+        if self.latency_ms < 0 or self.throttle_burst < 0 or self.drop_after_refresh < 0:
+            raise ValueError("latency, bursts and drops cannot be negative")
+        if self.refresh_delay_ms < 0:
+            raise ValueError("the refresh delay cannot be negative")
+        if not 0.0 <= self.error_rate <= 1.0:
+            raise ValueError("the error rate is a fraction between 0 and 1")
+        if not self.error_statuses or set(self.error_statuses) - set(DEFAULT_ERROR_STATUSES):
+            raise ValueError("error statuses must be chosen from 500, 503 and 504")
+
+
+@dataclass(frozen=True)
+class EmulatorConfig:
+    """Everything the factory needs; the defaults are HMRC's."""
+
+    applications: tuple[ApplicationConfig, ...] = ()
+    access_token_lifetime: timedelta = timedelta(hours=4)
+    # HMRC: "after 18 months you can no longer refresh"; 548 days is 18 average months.
+    grant_lifetime: timedelta = timedelta(days=548)
+    code_lifetime: timedelta = timedelta(minutes=10)
+    # Requests per second per application; 0 turns the limit off.
+    rate_limit: int = 3
+    faults: FaultConfig = field(default_factory=FaultConfig)
+    # JSON file the state is loaded from at start and saved to after every change.
+    state_file: Path | None = None
+    # JSON seed file (applications, users, grants, data) applied at start.
+    seed_file: Path | None = None
+    # Seed for generated identities and fault randomness (None: unpredictable).
+    random_seed: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.rate_limit < 0:
+            raise ValueError("the rate limit cannot be negative (0 turns it off)")
+        for lifetime in (self.access_token_lifetime, self.grant_lifetime, self.code_lifetime):
+            if lifetime <= timedelta(0):
+                raise ValueError("token, grant and code lifetimes must be positive")
+        ids = [app.client_id for app in self.applications]
+        if len(ids) != len(set(ids)):
+            raise ValueError("two applications share a client id")
