@@ -327,9 +327,9 @@ class HmrcClient:
             self._recorder(record)
 
     # --------------------------------------------------- helpers
-    def _headers_for(self, endpoint: Endpoint) -> dict[str, str]:
-        headers = dict(self._extra_headers()) if self._extra_headers is not None else {}
-        headers["Accept"] = endpoint.accept
+    def _headers_for(self, endpoint: Endpoint) -> httpx.Headers:
+        headers = httpx.Headers(self._extra_headers() if self._extra_headers is not None else {})
+        headers["Accept"] = endpoint.accept  # replaces any spelling of it in the extra headers
         return headers
 
     def _pause(self, context: RequestContext, attempt: int, reason: str, delay: float) -> None:

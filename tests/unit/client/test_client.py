@@ -188,7 +188,7 @@ def test_extra_headers_are_asked_for_on_every_attempt() -> None:
 
     def headers() -> dict[str, str]:
         calls.append(1)
-        return {"Gov-Client-Timezone": f"UTC+00:0{len(calls)}", "Accept": "text/plain"}
+        return {"Gov-Client-Timezone": f"UTC+00:0{len(calls)}", "accept": "text/plain"}
 
     harness = Harness(
         serve(error_response(503, "SERVER_ERROR"), json_response(200, {"employments": []})),
@@ -197,7 +197,9 @@ def test_extra_headers_are_asked_for_on_every_attempt() -> None:
     harness.client.get_individual_employment(UTR, YEAR)
     zones = [r.headers["Gov-Client-Timezone"] for r in harness.requests]
     assert zones == ["UTC+00:01", "UTC+00:02"]
-    assert {r.headers["Accept"] for r in harness.requests} == {"application/vnd.hmrc.1.2+json"}
+    assert [r.headers.get_list("Accept") for r in harness.requests] == [
+        ["application/vnd.hmrc.1.2+json"]
+    ] * 2
 
 
 def test_bad_identifiers_fail_before_any_request() -> None:
