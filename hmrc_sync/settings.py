@@ -8,6 +8,7 @@ bad variable and says what it accepts.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Final
@@ -96,7 +97,7 @@ class Settings(BaseSettings):
     utr: str | None = None
     nino: str | None = None
     scopes: Annotated[tuple[str, ...], NoDecode] = DEFAULT_SCOPES
-    requests_per_second: float = Field(default=3.0, gt=0, le=100)
+    requests_per_second: int = Field(default=3, ge=1, le=100)
     request_budget: int = Field(default=200, ge=1)
     http_timeout_seconds: float = Field(default=30.0, gt=0)
 
@@ -116,8 +117,18 @@ class Settings(BaseSettings):
     webhook_token: SecretStr | None = None
     admin_token: SecretStr | None = None
 
-    # --- payslips
+    # --- payslips and reconciliation
     payslip_source: PayslipSourceKind = PayslipSourceKind.TABLE
+    payslip_schema: str = Field(default="payslip_ingest", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    payslip_csv: Path | None = None
+    p60_csv: Path | None = None
+    tax_code: str | None = None
+    ni_category: str = "A"
+    reconcile_tolerance: Decimal = Field(default=Decimal("1.00"), ge=0)
+
+    # --- web service and metrics
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
+    pushgateway_url: str | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -130,7 +141,7 @@ class Settings(BaseSettings):
             )
         return value
 
-    @field_validator("scopes", mode="before")
+    @field_validator("scopes", "trusted_proxies", mode="before")
     @classmethod
     def _split_scopes(cls, value: Any) -> Any:
         if isinstance(value, str):

@@ -112,19 +112,12 @@ def append_if_changed(session: Session, figures: EmployerFigures, now: dt.dateti
             employer_name=figures.employer_name,
             benefits_in_kind=figures.benefits_in_kind,
             source_api=figures.source_api,
-            raw=_jsonable(figures.raw),
+            raw=dict(figures.raw),
             content_hash=digest,
         )
     )
     session.flush()
     return True
-
-
-def _jsonable(document: Mapping[str, Any]) -> dict[str, Any]:
-    """Raw HMRC JSON with Decimals kept exact (as strings) for storage."""
-    encoded = json.dumps(document, default=lambda value: str(value), sort_keys=True)
-    result: dict[str, Any] = json.loads(encoded)
-    return result
 
 
 def record_availability(

@@ -9,6 +9,7 @@ import pytest
 
 from tests.support.databases import throwaway_postgres_database
 from tests.support.shared import shared_dir
+from tests.support.vault_server import vault_server  # noqa: F401  (suite-wide fixture)
 
 TIERS = ("unit", "integration", "e2e")
 

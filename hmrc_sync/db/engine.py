@@ -53,6 +53,11 @@ def is_postgres(engine: Engine) -> bool:
 
 
 def make_engine(raw_url: str, **kwargs: Any) -> Engine:
+    """An engine whose JSON columns keep HMRC's numbers exact (``Decimal``, never float)."""
+    from hmrc_sync.client.jsonio import dumps_exact, loads_exact
+
+    kwargs.setdefault("json_serializer", dumps_exact)
+    kwargs.setdefault("json_deserializer", loads_exact)
     url = normalise_url(raw_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":

@@ -135,7 +135,7 @@ def test_ordering_and_navigation() -> None:
     assert TaxYear(2024).last(3) == [TaxYear(2024), TaxYear(2023), TaxYear(2022)]
 
 
-@given(st.dates(min_value=dt.date(1945, 1, 1), max_value=dt.date(2099, 1, 1)))
+@given(st.dates(min_value=dt.date(1946, 1, 1), max_value=dt.date(2098, 1, 1)))
 def test_every_date_lies_in_exactly_its_tax_year(day: dt.date) -> None:
     year = TaxYear.containing(day)
     assert day in year

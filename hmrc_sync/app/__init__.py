@@ -1,0 +1,28 @@
+"""The web service (``hmrc-sync serve``): the owner's grant flow, the sync webhook, health.
+
+``create_app(container)`` builds it from the composition root; nothing happens at import time.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from hmrc_sync import __version__
+from hmrc_sync.app.deps import AppState
+from hmrc_sync.app.routes import oauth, ops, sync
+from hmrc_sync.bootstrap import Container
+
+
+def create_app(container: Container) -> FastAPI:
+    app = FastAPI(
+        title="hmrc-sync",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.hmrc_sync = AppState.build(container)
+    app.include_router(ops.router)
+    app.include_router(oauth.router)
+    app.include_router(sync.router)
+    return app

@@ -1,0 +1,1 @@
+"""One router per concern: ``oauth`` (owner grant flow), ``sync`` (webhook), ``ops`` (health)."""

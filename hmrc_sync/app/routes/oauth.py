@@ -1,0 +1,178 @@
+"""The owner's grant flow: ``/owner/login`` → ``/authorize`` → HMRC → ``/callback``.
+
+``state`` is single-use, expires after 10 minutes and is bound to the browser that started
+the flow (a signed cookie); PKCE S256 is always on. A bad callback stores nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import SecretStr
+
+from hmrc_sync.app.deps import AppState, StateDep
+from hmrc_sync.app.security import (
+    OWNER_COOKIE,
+    OWNER_COOKIE_MAX_AGE,
+    STATE_COOKIE,
+    STATE_MAX_AGE,
+    bearer,
+    tokens_match,
+)
+from hmrc_sync.errors import AuthorisationError, HmrcSyncError
+from hmrc_sync.oauth import grant_from_response, start_authorization, utcnow
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+
+
+def is_owner(state: AppState, request: Request) -> bool:
+    settings = state.container.settings
+    if state.signer is None:
+        return False
+    if tokens_match(bearer(request.headers.get("authorization")), settings.admin_token):
+        return True
+    cookie = request.cookies.get(OWNER_COOKIE)
+    return state.signer.verify("owner", cookie, OWNER_COOKIE_MAX_AGE) == "owner"
+
+
+def _page(
+    state: AppState, request: Request, name: str, status: int = 200, **context: object
+) -> HTMLResponse:
+    return state.templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def owner_required(state: AppState, request: Request) -> Response | None:
+    """None for the owner; otherwise the 401 sign-in page."""
+    if is_owner(state, request):
+        return None
+    return _page(
+        state,
+        request,
+        "owner_login.html",
+        401,
+        title="Owner sign-in",
+        next=request.url.path,
+        error=None
+        if state.signer
+        else "The admin token is not configured (HMRC_SYNC_ADMIN_TOKEN).",
+    )
+
+
+@router.post("/owner/login", include_in_schema=False)
+def owner_login(
+    state: StateDep,
+    request: Request,
+    admin_token: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    settings = state.container.settings
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    if state.signer is None or not tokens_match(admin_token, settings.admin_token):
+        log.warning("owner sign-in refused")
+        return _page(
+            state,
+            request,
+            "owner_login.html",
+            401,
+            title="Owner sign-in",
+            next=target,
+            error="That is not the admin token.",
+        )
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        OWNER_COOKIE,
+        state.signer.sign("owner", "owner"),
+        max_age=OWNER_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.get("/authorize", include_in_schema=False)
+def authorize(state: StateDep, request: Request) -> Response:
+    refusal = owner_required(state, request)
+    if refusal is not None:
+        return refusal
+    settings = state.container.settings
+    if not settings.client_id:
+        raise HmrcSyncError("HMRC_SYNC_CLIENT_ID is not set: register an application first")
+    pending = start_authorization(
+        settings.hmrc_authorize_url, settings.client_id, settings.redirect_uri, settings.scopes
+    )
+    state.pending.add(pending.state, pending.code_verifier.get_secret_value(), pending.redirect_uri)
+    response = RedirectResponse(pending.url, status_code=303)
+    signer = state.require_signer()
+    response.set_cookie(
+        STATE_COOKIE,
+        signer.sign("state", pending.state),
+        max_age=STATE_MAX_AGE,
+        httponly=True,
+        samesite="lax",  # HMRC's redirect back is a top-level cross-site navigation
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.get("/callback", include_in_schema=False)
+def callback(
+    state: StateDep,
+    request: Request,
+    code: str | None = None,
+    error: str | None = None,
+) -> Response:
+    query_state = request.query_params.get("state")
+    signer = state.require_signer()
+    browser_state = signer.verify("state", request.cookies.get(STATE_COOKIE), STATE_MAX_AGE)
+    if not query_state or browser_state != query_state:
+        return _refuse(
+            state, request, "This sign-in link is not valid for this browser. Start again."
+        )
+    taken = state.pending.take(query_state)
+    if taken is None:
+        return _refuse(
+            state, request, "This sign-in link has expired or was already used. Start again."
+        )
+    if error:
+        return _refuse(state, request, f"HMRC did not grant access ({error}). Nothing was changed.")
+    if not code:
+        return _refuse(state, request, "HMRC's answer had no authorisation code. Start again.")
+    verifier, redirect_uri = taken
+    container = state.container
+    try:
+        response = container.token_endpoint.exchange_code(code, redirect_uri, SecretStr(verifier))
+    except AuthorisationError as exc:
+        return _refuse(state, request, f"{exc.message}. Nothing was changed.")
+    grant = grant_from_response(response, utcnow(), container.settings.scopes)
+    container.token_manager.store_new_grant(grant)
+    log.info("new HMRC grant stored; it expires at %s", grant.grant_expires_at.isoformat())
+    page = _page(
+        state,
+        request,
+        "message.html",
+        title="Access granted",
+        message=f"hmrc-sync can now read your HMRC records until "
+        f"{grant.grant_expires_at:%d %B %Y}.",
+        link="/",
+        link_text="Back to the status page",
+    )
+    page.delete_cookie(STATE_COOKIE)
+    return page
+
+
+def _refuse(state: AppState, request: Request, message: str) -> HTMLResponse:
+    return _page(
+        state,
+        request,
+        "message.html",
+        400,
+        title="Authorisation failed",
+        message=message,
+        link="/authorize",
+        link_text="Start again",
+    )

@@ -1,0 +1,43 @@
+"""``POST /sync``: the webhook that runs a sync (bearer ``HMRC_SYNC_WEBHOOK_TOKEN``)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from hmrc_sync.app.deps import StateDep
+from hmrc_sync.app.security import bearer, tokens_match
+from hmrc_sync.errors import HmrcSyncError
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+
+
+@router.post("/sync", include_in_schema=False)
+def run_sync(state: StateDep, request: Request) -> JSONResponse:
+    settings = state.container.settings
+    if not tokens_match(bearer(request.headers.get("authorization")), settings.webhook_token):
+        return JSONResponse(
+            {"error": "unauthorized", "message": "a valid webhook bearer token is required"},
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    if not state.sync_lock.acquire(blocking=False):
+        return JSONResponse(
+            {"error": "busy", "message": "a sync is already running; try again when it ends"},
+            status_code=409,
+        )
+    try:
+        report = state.container.sync_service().run(trigger="webhook")
+        body: dict[str, Any] = report.as_json()
+        return JSONResponse(body, status_code=200 if report.exit_code == 0 else 502)
+    except HmrcSyncError as exc:
+        return JSONResponse(
+            {"error": type(exc).__name__, "message": exc.message, "exit_code": exc.exit_code},
+            status_code=503,
+        )
+    finally:
+        state.sync_lock.release()

@@ -1,0 +1,149 @@
+"""``auth login | status | logout``: the owner's grant on this machine."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import webbrowser
+
+import click
+
+from hmrc_sync.commands.common import make_container
+from hmrc_sync.errors import AuthorisationError, ReauthorisationRequired
+from hmrc_sync.loopback import LoopbackCallback
+from hmrc_sync.oauth import grant_from_response, start_authorization, utcnow
+from hmrc_sync.tokenstore import TokenRecord
+
+
+@click.group()
+def auth() -> None:
+    """Grant hmrc-sync access to your HMRC records, check the grant, or remove it."""
+
+
+@auth.command()
+@click.option("--no-browser", is_flag=True, help="Print the address instead of opening a browser.")
+@click.option(
+    "--timeout",
+    type=click.IntRange(10, 3600),
+    default=300,
+    show_default=True,
+    help="Seconds to wait for HMRC to send you back.",
+)
+def login(no_browser: bool, timeout: int) -> None:
+    """Sign in at HMRC and grant access (the installed-application flow).
+
+    Listens on HMRC_SYNC_REDIRECT_URI (default http://localhost:8080/oauth/callback, loopback
+    only), opens HMRC's sign-in page, and stores the grant in the token store. A new grant
+    replaces the old one and lasts 18 months.
+    """
+    container = make_container()
+    settings = container.settings
+    try:
+        if not settings.client_id:
+            raise AuthorisationError(
+                "HMRC_SYNC_CLIENT_ID is not set: use your application's client id from HMRC's "
+                "Developer Hub (or the one `hmrc-sync emulator` prints)"
+            )
+        endpoint = container.token_endpoint
+        pending = start_authorization(
+            settings.hmrc_authorize_url, settings.client_id, settings.redirect_uri, settings.scopes
+        )
+        with LoopbackCallback(settings.redirect_uri) as callback:
+            click.echo("Open this address to sign in at HMRC and grant access:")
+            click.echo(pending.url)
+            if not no_browser:
+                webbrowser.open(pending.url)
+            click.echo(f"Waiting up to {timeout} s for HMRC to send you back...", err=True)
+            result = callback.wait(timeout)
+        if result.state != pending.state:
+            raise AuthorisationError("HMRC's answer did not match this sign-in (state); try again")
+        if result.error or not result.code:
+            raise AuthorisationError(
+                f"access was not granted ({result.error or 'no code'}); nothing was changed"
+            )
+        response = endpoint.exchange_code(result.code, pending.redirect_uri, pending.code_verifier)
+        grant = grant_from_response(response, utcnow(), settings.scopes)
+        container.token_manager.store_new_grant(grant)
+        click.echo(
+            f"Access granted until {grant.grant_expires_at:%d %B %Y}; "
+            f"stored in {container.token_store.describe()}."
+        )
+    finally:
+        container.close()
+
+
+def _status(record: TokenRecord | None, now: dt.datetime) -> dict[str, object]:
+    if record is None or record.grant is None:
+        return {
+            "state": "not_granted",
+            "device_id": record.device_id if record else None,
+            "reauthorisation_required": bool(record and record.reauthorisation_required),
+        }
+    grant = record.grant
+    if record.reauthorisation_required:
+        state = "reauthorisation_required"
+    elif grant.grant_expired(now=now):
+        state = "expired"
+    else:
+        state = "granted"
+    return {
+        "state": state,
+        "reauthorisation_required": record.reauthorisation_required,
+        "reauthorisation_reason": record.reauthorisation_reason,
+        "granted_at": grant.granted_at.isoformat(),
+        "grant_expires_at": grant.grant_expires_at.isoformat(),
+        "grant_days_left": (grant.grant_expires_at - now).days,
+        "access_token_expires_at": grant.access_token_expires_at.isoformat(),
+        "refreshed_at": grant.refreshed_at.isoformat() if grant.refreshed_at else None,
+        "scopes": list(grant.scopes),
+        "device_id": record.device_id,
+    }
+
+
+@auth.command(name="status")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def auth_status(as_json: bool) -> None:
+    """Show the grant: when it was made, when it expires, scopes and store (never a token).
+
+    Exit code 0 while the grant is usable; 3 when there is none or HMRC needs a new one.
+    """
+    container = make_container()
+    try:
+        current = container.token_store.read()
+        info = _status(current.value if current else None, utcnow())
+        info["store"] = container.token_store.describe()
+    finally:
+        container.close()
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+    else:
+        for key, value in info.items():
+            if value is not None:
+                shown = ", ".join(value) if isinstance(value, list) else value
+                click.echo(f"{key.replace('_', ' ') + ':':26} {shown}")
+        if info["state"] != "granted":
+            click.echo(ReauthorisationRequired.default_message, err=True)
+    sys.exit(0 if info["state"] == "granted" else ReauthorisationRequired.exit_code)
+
+
+@auth.command()
+def logout() -> None:
+    """Forget the stored grant (the device id is kept).
+
+    HMRC keeps the authority until it expires; to revoke it there too, use HMRC's "Manage
+    authorised applications" page in your tax account.
+    """
+    container = make_container()
+    try:
+        with container.refresh_lock():
+            current = container.token_store.read()
+            if current is None or current.value.grant is None:
+                click.echo("No grant is stored; nothing to do.")
+                return
+            container.token_store.write(
+                current.value.without_grant(), expected_version=current.version
+            )
+        click.echo(f"Grant removed from {container.token_store.describe()}.")
+    finally:
+        container.close()

@@ -1,0 +1,42 @@
+"""Helpers shared by the commands: building the container, database checks, options."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from hmrc_sync.bootstrap import Container, bootstrap
+from hmrc_sync.db.engine import current_revision, head_revision
+from hmrc_sync.errors import DatabaseError
+from hmrc_sync.logconfig import configure_logging
+from hmrc_sync.settings import load_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def database_option(func: F) -> F:
+    return click.option(
+        "--database-url",
+        help="Database URL (sqlite:///PATH or postgresql://USER@HOST/DB); "
+        "overrides HMRC_SYNC_DATABASE_URL. Default: a SQLite file in your user data directory.",
+    )(func)
+
+
+def make_container(database_url: str | None = None, **overrides: Any) -> Container:
+    if database_url:
+        overrides["database_url"] = database_url
+    settings = load_settings(**overrides)
+    configure_logging(settings)
+    return bootstrap(settings)
+
+
+def require_migrated(container: Container) -> None:
+    revision = current_revision(container.engine)
+    head = head_revision()
+    if revision != head:
+        raise DatabaseError(
+            f"the database is at revision {revision or 'none'}, not {head}: "
+            "run `hmrc-sync migrate` first"
+        )

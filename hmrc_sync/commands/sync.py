@@ -1,0 +1,58 @@
+"""``sync``: pull each tax year's figures from HMRC into append-only snapshots."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from hmrc_sync.commands.common import database_option, make_container, require_migrated
+from hmrc_sync.normalise import SOURCE_INDIVIDUAL, SOURCE_MTD
+from hmrc_sync.sync import Trigger, resolve_tax_years
+
+
+@click.command()
+@click.option(
+    "--tax-year",
+    "tax_year",
+    default="current",
+    show_default=True,
+    help="current, previous, a year such as 2024-25 (or 2024/25, 2024), or 'all' for the "
+    "six years HMRC may still hold.",
+)
+@click.option(
+    "--source",
+    type=click.Choice([SOURCE_INDIVIDUAL, SOURCE_MTD]),
+    default=SOURCE_INDIVIDUAL,
+    show_default=True,
+    help="individual: the Self Assessment pre-population APIs (by UTR); mtd: the MTD "
+    "Individuals Employments Income API (by NINO; MTD Income Tax users only).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON.")
+@database_option
+def sync(tax_year: str, source: str, as_json: bool, database_url: str | None) -> None:
+    """Fetch HMRC's figures for each tax year and keep a snapshot when they changed.
+
+    Exit codes: 0 done (including years HMRC has not published yet); 3 re-authorisation
+    required (run `hmrc-sync auth login`); 4 HMRC unavailable; 5 partly done (some years
+    failed). A 404 from HMRC never deletes anything.
+    """
+    try:
+        years = resolve_tax_years(tax_year)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--tax-year") from None
+    container = make_container(database_url)
+    try:
+        require_migrated(container)
+        report = container.sync_service().run(years, source=source, trigger=Trigger.CLI)
+    finally:
+        container.close()
+    if as_json:
+        click.echo(json.dumps(report.as_json(), indent=2))
+    else:
+        click.echo(report.summary_line())
+    if report.exit_code:
+        if not as_json and report.error:
+            click.echo(f"Error: {report.error}", err=True)
+        sys.exit(report.exit_code)

@@ -1,0 +1,80 @@
+"""Logging for the entry points (library modules only ever call ``getLogger``).
+
+JSON lines to stderr when not on a terminal (containers), plain text on a terminal. A filter
+replaces any configured secret that slips into a record with ``***`` — a last line of
+defence: the code never logs secrets on purpose.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterable
+
+from pydantic import SecretStr
+
+from hmrc_sync.settings import Settings
+
+
+class RedactSecrets(logging.Filter):
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__()
+        self._secrets = sorted({s for s in secrets if len(s) >= 6}, key=len, reverse=True)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = message
+        for secret in self._secrets:
+            redacted = redacted.replace(secret, "***")
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        sync = getattr(record, "sync", None)
+        if sync is not None:
+            entry["sync"] = sync
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
+def settings_secrets(settings: Settings) -> list[str]:
+    values: list[SecretStr | None] = [
+        settings.client_secret,
+        settings.webhook_token,
+        settings.admin_token,
+        settings.vault_token,
+    ]
+    return [value.get_secret_value() for value in values if value is not None]
+
+
+def configure_logging(
+    settings: Settings, *, verbose: bool = False, json_lines: bool | None = None
+) -> None:
+    use_json = (not sys.stderr.isatty()) if json_lines is None else json_lines
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        JsonFormatter() if use_json else logging.Formatter("%(levelname)s %(name)s: %(message)s")
+    )
+    handler.addFilter(RedactSecrets(settings_secrets(settings)))
+    root = logging.getLogger()
+    for existing in list(root.handlers):
+        if getattr(existing, "_hmrc_sync", False):
+            root.removeHandler(existing)
+    handler._hmrc_sync = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    # On a terminal the commands print their own summaries; logs add only warnings.
+    root.setLevel(logging.DEBUG if verbose else (logging.INFO if use_json else logging.WARNING))
+    for noisy in ("httpx", "httpcore", "hvac", "urllib3"):
+        # httpx logs every request URL at INFO; the URLs carry no tokens, but keep them quiet.
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,0 +1,143 @@
+"""Prometheus metrics. Every name starts with ``hmrc_sync_``.
+
+Most values are read at scrape time from the database and the token store, so the web
+service reports what the CronJob did in another pod (and a restart loses nothing):
+
+* ``hmrc_sync_last_successful_sync_timestamp_seconds``, ``hmrc_sync_last_sync_timestamp_seconds``,
+  ``hmrc_sync_last_sync_exit_code``, ``hmrc_sync_sync_duration_seconds`` — from ``sync_run``;
+* ``hmrc_sync_hmrc_requests_total{api,status}`` — from the append-only ``fetch_log``;
+* ``hmrc_sync_grant_expiry_timestamp_seconds``, ``hmrc_sync_reauthorisation_required`` — from
+  the token store (never a token);
+
+``hmrc_sync_token_refreshes_total{outcome}`` counts this process's refreshes. A CronJob run
+pushes all of them to a Pushgateway (``sync --pushgateway URL``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from prometheus_client import CollectorRegistry, Counter
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from hmrc_sync.db.models import FetchLog, SyncRun
+from hmrc_sync.errors import HmrcSyncError
+
+if TYPE_CHECKING:
+    from hmrc_sync.bootstrap import Container
+
+log = logging.getLogger(__name__)
+
+SUCCESSFUL_OUTCOMES = ("ok",)
+
+
+class ProcessMetrics:
+    """Counters owned by this process (registered in its own registry)."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.token_refreshes = Counter(
+            "hmrc_sync_token_refreshes",
+            "Access-token refreshes attempted by this process, by outcome.",
+            ["outcome"],
+            registry=registry,
+        )
+        for outcome in ("success", "failure"):
+            self.token_refreshes.labels(outcome=outcome)
+
+    def refreshed(self, ok: bool) -> None:
+        self.token_refreshes.labels(outcome="success" if ok else "failure").inc()
+
+
+class StateCollector(Collector):
+    """Reads the durable state (database, token store) at every scrape."""
+
+    def __init__(self, container: Container) -> None:
+        self._container = container
+
+    def collect(self) -> Iterator[Metric]:
+        yield from self._sync_metrics()
+        yield from self._grant_metrics()
+
+    def _sync_metrics(self) -> Iterator[Metric]:
+        last_ok = GaugeMetricFamily(
+            "hmrc_sync_last_successful_sync_timestamp_seconds",
+            "When the last sync that ended with exit code 0 finished (Unix time).",
+        )
+        last_any = GaugeMetricFamily(
+            "hmrc_sync_last_sync_timestamp_seconds", "When the last sync finished (Unix time)."
+        )
+        exit_code = GaugeMetricFamily(
+            "hmrc_sync_last_sync_exit_code",
+            "Exit code of the last sync (0 ok, 3 re-authorise, 4 HMRC unavailable, 5 partial).",
+        )
+        duration = GaugeMetricFamily(
+            "hmrc_sync_sync_duration_seconds", "Duration of the last finished sync."
+        )
+        requests = CounterMetricFamily(
+            "hmrc_sync_hmrc_requests",
+            "HTTP requests made to HMRC, by API and status ('error' when no answer came).",
+            labels=["api", "status"],
+        )
+        try:
+            with self._container.sessions() as session:
+                finished = session.scalars(
+                    select(SyncRun)
+                    .where(SyncRun.finished_at.is_not(None))
+                    .order_by(SyncRun.finished_at.desc())
+                    .limit(1)
+                ).first()
+                last_success = session.scalar(
+                    select(func.max(SyncRun.finished_at)).where(
+                        SyncRun.outcome.in_(SUCCESSFUL_OUTCOMES)
+                    )
+                )
+                counts = session.execute(
+                    select(FetchLog.api, FetchLog.http_status, func.count()).group_by(
+                        FetchLog.api, FetchLog.http_status
+                    )
+                ).all()
+        except SQLAlchemyError as exc:
+            log.warning("metrics: the database could not be read: %s", type(exc).__name__)
+            return
+        if last_success is not None:
+            last_ok.add_metric([], last_success.timestamp())
+        if finished is not None and finished.finished_at is not None:
+            last_any.add_metric([], finished.finished_at.timestamp())
+            exit_code.add_metric([], float(finished.exit_code or 0))
+            duration.add_metric([], (finished.finished_at - finished.started_at).total_seconds())
+        for api, status, count in counts:
+            requests.add_metric([api or "unknown", str(status) if status else "error"], count)
+        yield from (last_ok, last_any, exit_code, duration, requests)
+
+    def _grant_metrics(self) -> Iterator[Metric]:
+        expiry = GaugeMetricFamily(
+            "hmrc_sync_grant_expiry_timestamp_seconds",
+            "When HMRC's 18-month grant expires (Unix time).",
+        )
+        reauth = GaugeMetricFamily(
+            "hmrc_sync_reauthorisation_required",
+            "1 when the owner must grant access again (no grant, refused or expired).",
+        )
+        try:
+            current = self._container.token_store.read()
+        except HmrcSyncError as exc:
+            log.warning("metrics: the token store could not be read: %s", exc.message)
+            return
+        record = current.value if current else None
+        if record is not None and record.grant is not None:
+            expiry.add_metric([], record.grant.grant_expires_at.timestamp())
+        needed = record is None or record.grant is None or record.reauthorisation_required
+        reauth.add_metric([], 1.0 if needed else 0.0)
+        yield expiry
+        yield reauth
+
+
+def build_registry(container: Container) -> tuple[CollectorRegistry, ProcessMetrics]:
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(StateCollector(container))
+    return registry, ProcessMetrics(registry)
