@@ -28,7 +28,7 @@ class Options:
     seed_file: Path | None = None
     state_file: Path | None = None
     client_id: str | None = None
-    client_secret: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
     redirect_uris: tuple[str, ...] = (DEFAULT_REDIRECT_URI,)
     rate_limit: int = 3
     access_token_lifetime: int = 14400

@@ -34,6 +34,7 @@ import asyncio
 import random
 import threading
 from dataclasses import asdict, replace
+from decimal import Decimal
 from typing import Any, Final
 
 import httpx
@@ -69,6 +70,7 @@ class Faults:
     def as_json(self) -> dict[str, Any]:
         values = asdict(self._current)
         values["error_statuses"] = list(self._current.error_statuses)
+        values["error_rate"] = Decimal(str(self._current.error_rate))  # JSON out, never float
         return values
 
     def update(self, **changes: Any) -> FaultConfig:

@@ -43,6 +43,7 @@ from __future__ import annotations
 import os
 import tempfile
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -72,7 +73,7 @@ class SeedError(ValueError):
 def save_state(emulator: Emulator, path: Path) -> None:
     data = {
         "version": STATE_VERSION,
-        "clockOffsetSeconds": emulator.clock_offset.total_seconds(),
+        "clockOffsetSeconds": Decimal(str(emulator.clock_offset.total_seconds())),
         "applications": [_application_json(a) for a in emulator.applications.values()],
         "users": [user.to_json() for user in emulator.users.values()],
         "oauth": emulator.tokens.to_json(),

@@ -112,7 +112,7 @@ class Emulator:
 
     def advance(self, delta: timedelta) -> datetime:
         """Move the emulator's clock (tokens, codes, grants, availability) forward."""
-        with self.lock:
+        with self.changing():
             self._offset += delta
             return self.now()
 

@@ -63,6 +63,12 @@ async def _json_body(request: Request, *, optional: bool = False) -> JsonValue:
         if optional:
             return {}
         raise _invalid("A JSON body is required")
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type not in ("application/json", "text/json"):
+        # As HMRC's Play services (``parse.json``) answer a body that is not declared JSON.
+        raise ApiError(
+            415, "UNSUPPORTED_MEDIA_TYPE", "Expecting text/json or application/json body"
+        )
     try:
         return loads(raw)
     except JsonError:

@@ -99,11 +99,11 @@ class PendingAuthorization:
 
 @dataclass(frozen=True)
 class IssuedTokens:
-    """Plain tokens for one answer of the token endpoint (never stored)."""
+    """Plain tokens for one answer of the token endpoint (never stored, never in a repr)."""
 
-    access_token: str
+    access_token: str = field(repr=False)
     expires_in: int
-    refresh_token: str | None = None
+    refresh_token: str | None = field(default=None, repr=False)
     scopes: tuple[str, ...] = ()
 
 
