@@ -31,8 +31,6 @@ TAX_YEAR_INVALID: Final = (400, "TAX_YEAR_INVALID", "The provided Tax Year is in
 NOT_FOUND: Final = (404, "NOT_FOUND", "Resource was not found")
 UNAUTHORIZED: Final = (401, "UNAUTHORIZED", "Bearer token is missing or not authorized")
 
-router = APIRouter()
-
 
 def plain_utr(utr: str) -> str:
     """The 10 digits of a UTR written with HMRC's optional ``K`` prefix or suffix."""
@@ -57,26 +55,48 @@ async def annual_summary(request: Request, api: str, utr: str, tax_year: str) ->
     return JsonResponse(body)
 
 
-@router.get("/individual-tax/sa/{utr}/annual-summary/{tax_year}")
 async def individual_tax(request: Request, utr: str, tax_year: str) -> Response:
     return await annual_summary(request, INDIVIDUAL_TAX, utr, tax_year)
 
 
-@router.get("/individual-income/sa/{utr}/annual-summary/{tax_year}")
 async def individual_income(request: Request, utr: str, tax_year: str) -> Response:
     return await annual_summary(request, INDIVIDUAL_INCOME, utr, tax_year)
 
 
-@router.get("/individual-employment/sa/{utr}/annual-summary/{tax_year}")
 async def individual_employment(request: Request, utr: str, tax_year: str) -> Response:
     return await annual_summary(request, INDIVIDUAL_EMPLOYMENT, utr, tax_year)
 
 
-@router.get("/individual-benefits/sa/{utr}/annual-summary/{tax_year}")
 async def individual_benefits(request: Request, utr: str, tax_year: str) -> Response:
     return await annual_summary(request, INDIVIDUAL_BENEFITS, utr, tax_year)
 
 
-@router.get("/national-insurance/sa/{utr}/annual-summary/{tax_year}")
 async def national_insurance(request: Request, utr: str, tax_year: str) -> Response:
     return await annual_summary(request, NATIONAL_INSURANCE, utr, tax_year)
+
+
+def router() -> APIRouter:
+    """This module's routes, built for each app (nothing is built at import)."""
+    routes = APIRouter()
+    routes.add_api_route(
+        "/individual-tax/sa/{utr}/annual-summary/{tax_year}", individual_tax, methods=["GET"]
+    )
+    routes.add_api_route(
+        "/individual-income/sa/{utr}/annual-summary/{tax_year}", individual_income, methods=["GET"]
+    )
+    routes.add_api_route(
+        "/individual-employment/sa/{utr}/annual-summary/{tax_year}",
+        individual_employment,
+        methods=["GET"],
+    )
+    routes.add_api_route(
+        "/individual-benefits/sa/{utr}/annual-summary/{tax_year}",
+        individual_benefits,
+        methods=["GET"],
+    )
+    routes.add_api_route(
+        "/national-insurance/sa/{utr}/annual-summary/{tax_year}",
+        national_insurance,
+        methods=["GET"],
+    )
+    return routes

@@ -39,9 +39,9 @@ def create_emulator_app(
     )
     app.state.emulator = emulator
     for module in (oauth, apis, mtd, test_support, fraud):
-        app.include_router(module.router)
+        app.include_router(module.router())
     if config.faults.control_api:
-        app.include_router(control.router)
+        app.include_router(control.router())
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(OAuthError, _oauth_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

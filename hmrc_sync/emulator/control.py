@@ -24,8 +24,6 @@ from fastapi import APIRouter, Request, Response
 from hmrc_sync.emulator.gateway import ApiError, emulator_of
 from hmrc_sync.emulator.jsonvalue import JsonError, JsonResponse, loads
 
-router = APIRouter(prefix="/emulator/control")
-
 
 async def _body(request: Request) -> dict[str, Any]:
     try:
@@ -37,12 +35,10 @@ async def _body(request: Request) -> dict[str, Any]:
     return body
 
 
-@router.get("/faults")
 async def get_faults(request: Request) -> Response:
     return JsonResponse(emulator_of(request).faults.as_json())
 
 
-@router.patch("/faults")
 async def change_faults(request: Request) -> Response:
     changes = await _body(request)
     faults = emulator_of(request).faults
@@ -58,7 +54,6 @@ def _plain(value: Any) -> Any:
     return float(value) if isinstance(value, Decimal) else value
 
 
-@router.post("/clock")
 async def move_clock(request: Request) -> Response:
     body = await _body(request)
     seconds = _plain(body.get("advanceSeconds"))
@@ -68,7 +63,6 @@ async def move_clock(request: Request) -> Response:
     return JsonResponse({"now": now.isoformat()})
 
 
-@router.post("/grants/revoke")
 async def revoke(request: Request) -> Response:
     body = await _body(request)
     user_id, client_id = body.get("userId"), body.get("clientId")
@@ -77,7 +71,17 @@ async def revoke(request: Request) -> Response:
     return JsonResponse({"revoked": emulator_of(request).revoke_grants(user_id, client_id)})
 
 
-@router.post("/rate-limit/reset")
 async def reset_rate_limit(request: Request) -> Response:
     emulator_of(request).rate_limit.reset()
     return JsonResponse({})
+
+
+def router() -> APIRouter:
+    """This module's routes, built for each app (nothing is built at import)."""
+    routes = APIRouter(prefix="/emulator/control")
+    routes.add_api_route("/faults", get_faults, methods=["GET"])
+    routes.add_api_route("/faults", change_faults, methods=["PATCH"])
+    routes.add_api_route("/clock", move_clock, methods=["POST"])
+    routes.add_api_route("/grants/revoke", revoke, methods=["POST"])
+    routes.add_api_route("/rate-limit/reset", reset_rate_limit, methods=["POST"])
+    return routes

@@ -76,10 +76,7 @@ HMRC_FEEDBACK_APIS: Final = frozenset(
     }
 )
 
-router = APIRouter()
 
-
-@router.get("/test/fraud-prevention-headers/validate")
 async def validate(request: Request) -> Response:
     from hmrc_sync.fraud_validator import validate_headers
 
@@ -89,7 +86,6 @@ async def validate(request: Request) -> Response:
     return JsonResponse(verdict.as_hmrc_json())
 
 
-@router.get("/test/fraud-prevention-headers/{api}/validation-feedback")
 async def validation_feedback(request: Request, api: str) -> Response:
     caller = check(request, APIS[FRAUD_VALIDATOR])
     method = request.query_params.get("connectionMethod")
@@ -157,3 +153,15 @@ def per_header(
         entry["warnings"] = list[JsonValue](warnings.get(name, []))
         headers.append(entry)
     return headers, cross
+
+
+def router() -> APIRouter:
+    """This module's routes, built for each app (nothing is built at import)."""
+    routes = APIRouter()
+    routes.add_api_route("/test/fraud-prevention-headers/validate", validate, methods=["GET"])
+    routes.add_api_route(
+        "/test/fraud-prevention-headers/{api}/validation-feedback",
+        validation_feedback,
+        methods=["GET"],
+    )
+    return routes

@@ -75,8 +75,6 @@ _FINANCIAL_EMPLOYMENT_FIELDS: Final = (
     "offPayrollWorker",
 )
 
-router = APIRouter()
-
 
 def _error(code: str, correlation: str) -> ApiError:
     status, message = _ERRORS[code]
@@ -157,7 +155,6 @@ def _find(stored: list[JsonObject], employment_id: str, correlation: str) -> Jso
     raise _error("MATCHING_RESOURCE_NOT_FOUND", correlation)
 
 
-@router.get("/individuals/employments-income/{nino}/{tax_year}")
 async def list_employments(request: Request, nino: str, tax_year: str) -> Response:
     _, stored, _, correlation = _prepare(request, nino, tax_year)
     if stored is None:
@@ -174,7 +171,6 @@ async def list_employments(request: Request, nino: str, tax_year: str) -> Respon
     return _answer({"employments": items}, correlation)
 
 
-@router.get("/individuals/employments-income/{nino}/{tax_year}/{employment_id}")
 async def retrieve_employment(
     request: Request, nino: str, tax_year: str, employment_id: str
 ) -> Response:
@@ -190,7 +186,6 @@ async def retrieve_employment(
     return _answer({k: employment[k] for k in _RETRIEVE_FIELDS if k in employment}, correlation)
 
 
-@router.get("/individuals/employments-income/{nino}/{tax_year}/{employment_id}/financial-details")
 async def financial_details(
     request: Request, nino: str, tax_year: str, employment_id: str
 ) -> Response:
@@ -221,3 +216,22 @@ def _financial_view(employment: JsonObject, year: TaxYear) -> JsonObject:
         body["dateIgnored"] = employment["dateIgnored"]
     body["employment"] = inner
     return body
+
+
+def router() -> APIRouter:
+    """This module's routes, built for each app (nothing is built at import)."""
+    routes = APIRouter()
+    routes.add_api_route(
+        "/individuals/employments-income/{nino}/{tax_year}", list_employments, methods=["GET"]
+    )
+    routes.add_api_route(
+        "/individuals/employments-income/{nino}/{tax_year}/{employment_id}",
+        retrieve_employment,
+        methods=["GET"],
+    )
+    routes.add_api_route(
+        "/individuals/employments-income/{nino}/{tax_year}/{employment_id}/financial-details",
+        financial_details,
+        methods=["GET"],
+    )
+    return routes

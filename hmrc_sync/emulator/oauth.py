@@ -35,15 +35,12 @@ _CHALLENGE: Final = re.compile(r"^[A-Za-z0-9_-]{43}$")
 _CONTINUE: Final = re.compile(r"^/oauth/grantscope\?auth_id=[A-Za-z0-9_-]+$")
 NO_STORE: Final = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
-router = APIRouter()
-
 
 def _problem(error: str, description: str, status: int = 400) -> HTMLResponse:
     return HTMLResponse(error_page(error, description), status_code=status)
 
 
 # --------------------------------------------------------------------------- authorize
-@router.get("/oauth/authorize")
 async def authorize(request: Request) -> Response:
     emulator = emulator_of(request)
     params = request.query_params
@@ -100,7 +97,6 @@ def _to_sign_in(continue_url: str) -> RedirectResponse:
 
 
 # --------------------------------------------------------------------------- sign in
-@router.get("/api-test-login/sign-in")
 async def sign_in_form(request: Request) -> Response:
     continue_url = request.query_params.get("continue", "")
     if not _CONTINUE.match(continue_url):
@@ -108,7 +104,6 @@ async def sign_in_form(request: Request) -> Response:
     return HTMLResponse(sign_in_page(continue_url))
 
 
-@router.post("/api-test-login/sign-in")
 async def sign_in(request: Request) -> Response:
     form = await request.form()
     user_id, password, continue_url = (
@@ -149,7 +144,6 @@ def _pending(request: Request, auth_id: str) -> PendingAuthorization | None:
     return pending
 
 
-@router.get("/oauth/grantscope")
 async def grant_form(request: Request) -> Response:
     auth_id = request.query_params.get("auth_id", "")
     pending = _pending(request, auth_id)
@@ -163,7 +157,6 @@ async def grant_form(request: Request) -> Response:
     return HTMLResponse(grant_page(auth_id, application.name, scopes, user_id))
 
 
-@router.post("/oauth/grantscope")
 async def grant_decision(request: Request) -> Response:
     form = await request.form()
     auth_id, decision = (str(form.get(name) or "") for name in ("auth_id", "decision"))
@@ -210,7 +203,6 @@ def _token_answer(issued: IssuedTokens, *, with_scope: bool) -> JsonResponse:
     return JsonResponse(body, headers=NO_STORE)
 
 
-@router.post("/oauth/token")
 async def token(request: Request) -> Response:
     emulator = emulator_of(request)
     if emulator.faults.token_endpoint_down():
@@ -267,3 +259,15 @@ async def _refresh(request: Request, client_id: str, refresh_token: str | None) 
     if emulator.faults.take_drop_after_refresh():
         response.headers[DROP_MARKER.decode()] = "1"
     return response
+
+
+def router() -> APIRouter:
+    """This module's routes, built for each app (nothing is built at import)."""
+    routes = APIRouter()
+    routes.add_api_route("/oauth/authorize", authorize, methods=["GET"])
+    routes.add_api_route("/api-test-login/sign-in", sign_in_form, methods=["GET"])
+    routes.add_api_route("/api-test-login/sign-in", sign_in, methods=["POST"])
+    routes.add_api_route("/oauth/grantscope", grant_form, methods=["GET"])
+    routes.add_api_route("/oauth/grantscope", grant_decision, methods=["POST"])
+    routes.add_api_route("/oauth/token", token, methods=["POST"])
+    return routes

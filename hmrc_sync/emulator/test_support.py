@@ -50,8 +50,6 @@ from hmrc_sync.taxyear import TaxYear
 
 UNKNOWN_SCENARIO: Final = (400, "UNKNOWN_SCENARIO", "Unknown test scenario")
 
-router = APIRouter()
-
 
 def _invalid(message: str) -> ApiError:
     return ApiError(400, "INVALID_REQUEST", message)
@@ -76,7 +74,6 @@ async def _json_body(request: Request, *, optional: bool = False) -> JsonValue:
 
 
 # --------------------------------------------------------------------------- Create Test User
-@router.post("/create-test-user/individuals")
 async def create_individual(request: Request) -> Response:
     check(request, APIS[CREATE_TEST_USER])
     body = await _json_body(request, optional=True)
@@ -104,7 +101,6 @@ async def create_individual(request: Request) -> Response:
     return JsonResponse(user.created_response(password), status_code=201)
 
 
-@router.get("/create-test-user/services")
 async def services(request: Request) -> Response:
     check(request, APIS[CREATE_TEST_USER])
     listing: list[JsonValue] = [
@@ -142,7 +138,6 @@ async def _store_annual_summary(request: Request, api: str, utr: str, year: TaxY
     return JsonResponse(data, status_code=201)
 
 
-@router.post("/individual-paye-test-support/sa/{utr}/{word}/annual-summary/{tax_year}")
 async def paye_test_data(request: Request, utr: str, word: str, tax_year: str) -> Response:
     api = TEST_SUPPORT_WORDS.get(word)
     if api is None:
@@ -151,7 +146,6 @@ async def paye_test_data(request: Request, utr: str, word: str, tax_year: str) -
     return await _store_annual_summary(request, api, utr, _utr_and_year(utr, tax_year))
 
 
-@router.post("/national-insurance-test-support/sa/{utr}/annual-summary/{tax_year}")
 async def ni_test_data(request: Request, utr: str, tax_year: str) -> Response:
     check(request, APIS[NI_TEST_SUPPORT])
     year = _utr_and_year(utr, tax_year)
@@ -159,7 +153,6 @@ async def ni_test_data(request: Request, utr: str, tax_year: str) -> Response:
 
 
 # --------------------------------------------------------------------------- extensions
-@router.post("/emulator/test-support/individuals/employments-income/{nino}/{tax_year}")
 async def mtd_test_data(request: Request, nino: str, tax_year: str) -> Response:
     check(request, APIS[EMULATOR_TEST_SUPPORT])
     if not is_nino(nino):
@@ -177,7 +170,6 @@ async def mtd_test_data(request: Request, nino: str, tax_year: str) -> Response:
     return JsonResponse({"employments": listing}, status_code=201)
 
 
-@router.put("/emulator/test-support/sa/{utr}/availability/{tax_year}")
 async def availability(request: Request, utr: str, tax_year: str) -> Response:
     check(request, APIS[EMULATOR_TEST_SUPPORT])
     year = _utr_and_year(utr, tax_year)
@@ -208,3 +200,29 @@ def _date(value: JsonValue, key: str) -> date | None:
         return date.fromisoformat(str(value))
     except ValueError:
         raise _invalid(f"{key} must be a date written YYYY-MM-DD") from None
+
+
+def router() -> APIRouter:
+    """This module's routes, built for each app (nothing is built at import)."""
+    routes = APIRouter()
+    routes.add_api_route("/create-test-user/individuals", create_individual, methods=["POST"])
+    routes.add_api_route("/create-test-user/services", services, methods=["GET"])
+    routes.add_api_route(
+        "/individual-paye-test-support/sa/{utr}/{word}/annual-summary/{tax_year}",
+        paye_test_data,
+        methods=["POST"],
+    )
+    routes.add_api_route(
+        "/national-insurance-test-support/sa/{utr}/annual-summary/{tax_year}",
+        ni_test_data,
+        methods=["POST"],
+    )
+    routes.add_api_route(
+        "/emulator/test-support/individuals/employments-income/{nino}/{tax_year}",
+        mtd_test_data,
+        methods=["POST"],
+    )
+    routes.add_api_route(
+        "/emulator/test-support/sa/{utr}/availability/{tax_year}", availability, methods=["PUT"]
+    )
+    return routes
