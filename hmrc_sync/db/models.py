@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Index, Integer, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, Index, Integer, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hmrc_sync.db.base import Base, BigId, JsonDocument, Money, UtcDateTime
@@ -99,3 +99,113 @@ class SyncRun(Base):
     requests: Mapped[int] = mapped_column(Integer, default=0)
     snapshots_added: Mapped[int] = mapped_column(Integer, default=0)
     summary: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+
+
+class PayslipRecord(Base):
+    """A payslip imported by ``hmrc-sync payslips import`` (the ``table`` payslip source).
+
+    The columns are payslip-ingest's (user-infra.md §1.5) plus hmrc-sync's own: ``tax_code``,
+    ``ni_category``, ``pay_frequency``, ``tax_period`` and ``employer_paye_ref``. The natural
+    key is (employer, pay_date, occurrence): ``occurrence`` counts identical (employer,
+    pay_date) pairs within one file, so re-importing a file adds nothing while a payslip that
+    really appears twice is kept twice (and reported as a duplicate by the reconciler).
+    """
+
+    __tablename__ = "payslip"
+    __table_args__ = (
+        UniqueConstraint("employer", "pay_date", "occurrence"),
+        Index("ix_payslip_tax_year", "tax_year"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    pay_date: Mapped[dt.date] = mapped_column(Date)
+    tax_year: Mapped[str] = mapped_column(Text)
+    employer: Mapped[str] = mapped_column(Text)
+    occurrence: Mapped[int] = mapped_column(Integer)
+    gross_pay: Mapped[Decimal] = mapped_column(Money)
+    net_pay: Mapped[Decimal | None] = mapped_column(Money)
+    salary: Mapped[Decimal | None] = mapped_column(Money)
+    bonus: Mapped[Decimal] = mapped_column(Money)
+    rsu_vest: Mapped[Decimal] = mapped_column(Money)
+    rsu_offset: Mapped[Decimal] = mapped_column(Money)
+    pension_sacrifice: Mapped[Decimal] = mapped_column(Money)
+    taxable_pay: Mapped[Decimal | None] = mapped_column(Money)
+    income_tax: Mapped[Decimal] = mapped_column(Money)
+    cash_income_tax: Mapped[Decimal | None] = mapped_column(Money)
+    national_insurance: Mapped[Decimal] = mapped_column(Money)
+    pension_employee: Mapped[Decimal] = mapped_column(Money)
+    pension_employer: Mapped[Decimal] = mapped_column(Money)
+    student_loan: Mapped[Decimal] = mapped_column(Money)
+    other_deductions: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    validated: Mapped[bool | None] = mapped_column(Boolean)
+    paperless_doc_id: Mapped[int | None] = mapped_column(Integer)
+    ytd_gross: Mapped[Decimal | None] = mapped_column(Money)
+    ytd_taxable_pay: Mapped[Decimal | None] = mapped_column(Money)
+    ytd_tax_paid: Mapped[Decimal | None] = mapped_column(Money)
+    tax_code: Mapped[str | None] = mapped_column(Text)
+    ni_category: Mapped[str | None] = mapped_column(Text)
+    pay_frequency: Mapped[str | None] = mapped_column(Text)
+    tax_period: Mapped[int | None] = mapped_column(Integer)
+    employer_paye_ref: Mapped[str | None] = mapped_column(Text)
+    imported_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    source_file: Mapped[str | None] = mapped_column(Text)
+
+
+class P60Record(Base):
+    """A P60 imported by ``hmrc-sync payslips import --p60``; one per (tax year, employer)."""
+
+    __tablename__ = "p60"
+    __table_args__ = (UniqueConstraint("tax_year", "employer"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    tax_year: Mapped[str] = mapped_column(Text)
+    employer: Mapped[str] = mapped_column(Text)
+    gross_pay: Mapped[Decimal] = mapped_column(Money)
+    income_tax: Mapped[Decimal] = mapped_column(Money)
+    national_insurance: Mapped[Decimal] = mapped_column(Money)
+    tax_code: Mapped[str | None] = mapped_column(Text)
+    paperless_doc_id: Mapped[int | None] = mapped_column(Integer)
+    employer_paye_ref: Mapped[str | None] = mapped_column(Text)
+    previous_pay: Mapped[Decimal | None] = mapped_column(Money)
+    previous_tax: Mapped[Decimal | None] = mapped_column(Money)
+    imported_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    source_file: Mapped[str | None] = mapped_column(Text)
+
+
+class ReconciliationFinding(Base):
+    """One finding of the last reconciliation of a tax year (read by the Grafana panels).
+
+    Each run replaces the rows of the tax years it covered. ``scope`` is ``year`` (one
+    employer's year) or ``payslip``; ``metric`` is ``gross``, ``taxable_pay``, ``tax`` or
+    ``ni``; ``basis`` names what the payslips were compared with (``hmrc``, ``p60`` or
+    ``expected``, i.e. recomputed with HMRC's rules). ``difference`` is that reference minus
+    the payslip value. ``status`` is ``match``, ``explained`` or ``mismatch``.
+    """
+
+    __tablename__ = "reconciliation"
+    __table_args__ = (
+        Index("ix_reconciliation_tax_year", "tax_year", "scope"),
+        Index("ix_reconciliation_run_id", "run_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    tax_year: Mapped[str] = mapped_column(Text)
+    employer: Mapped[str] = mapped_column(Text)
+    employer_paye_ref: Mapped[str | None] = mapped_column(Text)
+    scope: Mapped[str] = mapped_column(Text)
+    metric: Mapped[str] = mapped_column(Text)
+    basis: Mapped[str] = mapped_column(Text)
+    pay_date: Mapped[dt.date | None] = mapped_column(Date)
+    tax_period: Mapped[int | None] = mapped_column(Integer)
+    payslip_ref: Mapped[str | None] = mapped_column(Text)
+    hmrc_value: Mapped[Decimal | None] = mapped_column(Money)
+    p60_value: Mapped[Decimal | None] = mapped_column(Money)
+    payslip_value: Mapped[Decimal | None] = mapped_column(Money)
+    expected_value: Mapped[Decimal | None] = mapped_column(Money)
+    difference: Mapped[Decimal | None] = mapped_column(Money)
+    status: Mapped[str] = mapped_column(Text)
+    explanation_code: Mapped[str | None] = mapped_column(Text)
+    explanation: Mapped[str | None] = mapped_column(Text)
+    availability: Mapped[str | None] = mapped_column(Text)

@@ -15,7 +15,15 @@ from hmrc_sync.db.base import POSTGRES_SCHEMA, Base
 from hmrc_sync.db.engine import current_revision, downgrade, head_revision, make_engine, upgrade
 from hmrc_sync.db.models import TaxYearSnapshot
 
-EXPECTED_TABLES = {"tax_year_snapshot", "fetch_log", "availability", "sync_run"}
+EXPECTED_TABLES = {
+    "tax_year_snapshot",
+    "fetch_log",
+    "availability",
+    "sync_run",
+    "payslip",
+    "p60",
+    "reconciliation",
+}
 
 
 def _tables(url: str) -> set[str]:

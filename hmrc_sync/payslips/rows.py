@@ -1,0 +1,276 @@
+"""Turning one row (CSV text or database values) into a ``Payslip`` or ``P60``.
+
+The same rules check a CSV line and a row read from payslip-ingest's tables, so a file
+exported from one imports cleanly into the other. Every problem in a row is reported (column
+and reason), not just the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final
+
+from hmrc_sync.paye import CATEGORIES, Frequency, PayeInputError, parse_tax_code
+from hmrc_sync.payslips.model import P60, ZERO, Payslip
+from hmrc_sync.taxyear import TaxYear, TaxYearError
+
+Problems = list[tuple[str | None, str]]
+
+# Money is stored as NUMERIC(12,2): at most 10 digits before the point and 2 after.
+_MAX_MONEY: Final = Decimal("9999999999.99")
+
+PAYSLIP_REQUIRED: Final = ("pay_date", "gross_pay", "income_tax", "national_insurance")
+PAYSLIP_MONEY_OPTIONAL: Final = (
+    "net_pay",
+    "taxable_pay",
+    "salary",
+    "cash_income_tax",
+    "ytd_gross",
+    "ytd_taxable_pay",
+    "ytd_tax_paid",
+)
+PAYSLIP_MONEY_ZERO: Final = (
+    "bonus",
+    "rsu_vest",
+    "rsu_offset",
+    "pension_sacrifice",
+    "pension_employee",
+    "pension_employer",
+    "student_loan",
+)
+PAYSLIP_OTHER: Final = (
+    "tax_year",
+    "employer",
+    "other_deductions",
+    "validated",
+    "paperless_doc_id",
+    "tax_code",
+    "ni_category",
+    "pay_frequency",
+    "tax_period",
+    "employer_paye_ref",
+)
+# Columns an export of payslip-ingest's table may carry that hmrc-sync does not use.
+PAYSLIP_IGNORED: Final = ("id", "created_at", "updated_at", "currency", "source_file")
+PAYSLIP_COLUMNS: Final = (
+    PAYSLIP_REQUIRED + PAYSLIP_MONEY_OPTIONAL + PAYSLIP_MONEY_ZERO + PAYSLIP_OTHER
+)
+
+P60_REQUIRED: Final = ("tax_year", "employer", "gross_pay", "income_tax", "national_insurance")
+P60_OPTIONAL: Final = (
+    "tax_code",
+    "paperless_doc_id",
+    "employer_paye_ref",
+    "previous_pay",
+    "previous_tax",
+)
+P60_IGNORED: Final = ("id", "created_at", "updated_at")
+P60_COLUMNS: Final = P60_REQUIRED + P60_OPTIONAL
+
+
+class _Bad(ValueError):
+    """One value that cannot be used; the message says why."""
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse_money(value: object) -> Decimal:
+    if isinstance(value, bool):
+        raise _Bad(f"{value!r} is not an amount")
+    if isinstance(value, Decimal | int):
+        amount = Decimal(value)
+    elif isinstance(value, str):
+        text = value.strip().replace(",", "").replace("£", "")
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise _Bad(f"{value.strip()!r} is not an amount (write e.g. 1234.56)") from None
+    else:
+        raise _Bad(f"{value!r} is not an amount")
+    if not amount.is_finite():
+        raise _Bad(f"{value!r} is not a finite amount")
+    if abs(amount) > _MAX_MONEY:
+        raise _Bad(f"{value!r} is too large")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise _Bad(f"{value!r} has more than 2 decimal places")
+    return amount.quantize(Decimal("0.01"))
+
+
+def parse_date(value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        for form in ("%Y-%m-%d", "%d/%m/%Y"):
+            try:
+                return dt.datetime.strptime(text, form).date()  # noqa: DTZ007 - a date only
+            except ValueError:
+                continue
+    raise _Bad(f"{value!r} is not a date (write YYYY-MM-DD or DD/MM/YYYY)")
+
+
+def parse_int(value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    raise _Bad(f"{value!r} is not a whole number")
+
+
+def parse_bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "t", "yes", "y", "1"):
+        return True
+    if text in ("false", "f", "no", "n", "0"):
+        return False
+    raise _Bad(f"{value!r} is not true or false")
+
+
+def parse_tax_year(value: object) -> TaxYear:
+    try:
+        return TaxYear.parse(str(value))
+    except TaxYearError as exc:
+        raise _Bad(str(exc)) from None
+
+
+def parse_code(value: object) -> str:
+    try:
+        return str(parse_tax_code(str(value).strip()))
+    except PayeInputError as exc:
+        raise _Bad(str(exc)) from None
+
+
+def parse_category(value: object) -> str:
+    letter = str(value).strip().upper()
+    if letter not in CATEGORIES:
+        raise _Bad(f"{value!r} is not an NI category letter (use one of {', '.join(CATEGORIES)})")
+    return letter
+
+
+def parse_frequency(value: object) -> str:
+    try:
+        return Frequency.parse(str(value)).value
+    except PayeInputError as exc:
+        raise _Bad(str(exc)) from None
+
+
+def parse_deductions(value: object) -> tuple[tuple[str, Decimal], ...]:
+    document = value
+    if isinstance(value, str):
+        try:
+            document = json.loads(value)
+        except json.JSONDecodeError:
+            raise _Bad('is not a JSON object such as {"Season Ticket Loan": 120.00}') from None
+    if not isinstance(document, Mapping):
+        raise _Bad("is not a JSON object of label: amount")
+    pairs = []
+    for label, amount in document.items():
+        money = parse_money(str(amount) if isinstance(amount, float) else amount)
+        pairs.append((str(label), money))
+    return tuple(sorted(pairs))
+
+
+class _Reader:
+    """Reads typed values out of one row, collecting every problem."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self.values = values
+        self.problems: Problems = []
+
+    def get(self, column: str, parse: Callable[[object], Any], *, required: bool = False) -> Any:
+        value = self.values.get(column)
+        if _blank(value):
+            if required:
+                self.problems.append((column, "is required"))
+            return None
+        try:
+            return parse(value)
+        except _Bad as exc:
+            self.problems.append((column, str(exc)))
+            return None
+
+
+def payslip_from_row(values: Mapping[str, Any], source_ref: str) -> tuple[Payslip | None, Problems]:
+    """A ``Payslip`` from one row, or ``None`` and every problem found."""
+    read = _Reader(values)
+    pay_date = read.get("pay_date", parse_date, required=True)
+    money = {c: read.get(c, parse_money, required=True) for c in PAYSLIP_REQUIRED[1:]}
+    optional = {c: read.get(c, parse_money) for c in PAYSLIP_MONEY_OPTIONAL}
+    zeroed: dict[str, Any] = {c: read.get(c, parse_money) or ZERO for c in PAYSLIP_MONEY_ZERO}
+    stated_year = read.get("tax_year", parse_tax_year)
+    frequency = read.get("pay_frequency", parse_frequency)
+    period = read.get("tax_period", parse_int)
+    extra: dict[str, Any] = {
+        "other_deductions": read.get("other_deductions", parse_deductions) or (),
+        "validated": read.get("validated", parse_bool),
+        "paperless_doc_id": read.get("paperless_doc_id", parse_int),
+        "tax_code": read.get("tax_code", parse_code),
+        "ni_category": read.get("ni_category", parse_category),
+        "employer_paye_ref": _text(values.get("employer_paye_ref")),
+    }
+    tax_year = None
+    if pay_date is not None:
+        tax_year = TaxYear.containing(pay_date)
+        if stated_year is not None and stated_year != tax_year:
+            read.problems.append(
+                ("tax_year", f"{stated_year.storage} does not contain pay_date {pay_date}")
+            )
+    if period is not None:
+        try:
+            Frequency.parse(frequency or "monthly").check_period(period)
+        except PayeInputError as exc:
+            read.problems.append(("tax_period", str(exc)))
+    if read.problems or pay_date is None or tax_year is None:
+        return None, read.problems
+    payslip = Payslip(
+        pay_date=pay_date,
+        tax_year=tax_year,
+        employer=_text(values.get("employer")) or "",
+        pay_frequency=frequency,
+        tax_period=period,
+        source_ref=source_ref,
+        **money,
+        **optional,
+        **zeroed,
+        **extra,
+    )
+    return payslip, []
+
+
+def p60_from_row(values: Mapping[str, Any], source_ref: str) -> tuple[P60 | None, Problems]:
+    """A ``P60`` from one row, or ``None`` and every problem found."""
+    read = _Reader(values)
+    tax_year = read.get("tax_year", parse_tax_year, required=True)
+    employer = read.get("employer", _text, required=True)
+    money = {c: read.get(c, parse_money, required=True) for c in P60_REQUIRED[2:]}
+    previous = {c: read.get(c, parse_money) for c in ("previous_pay", "previous_tax")}
+    code = read.get("tax_code", parse_code)
+    doc_id = read.get("paperless_doc_id", parse_int)
+    if read.problems or tax_year is None or employer is None:
+        return None, read.problems
+    p60 = P60(
+        tax_year=tax_year,
+        employer=employer,
+        tax_code=code,
+        paperless_doc_id=doc_id,
+        employer_paye_ref=_text(values.get("employer_paye_ref")),
+        source_ref=source_ref,
+        **money,
+        **previous,
+    )
+    return p60, []
+
+
+def _text(value: object) -> str | None:
+    if _blank(value):
+        return None
+    return " ".join(str(value).split())

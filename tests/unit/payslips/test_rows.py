@@ -1,0 +1,145 @@
+"""Reading one payslip or P60 row: every problem named, values typed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from hmrc_sync.payslips.rows import p60_from_row, payslip_from_row
+from hmrc_sync.taxyear import TaxYear
+
+GOOD = {
+    "pay_date": "2024-05-24",
+    "employer": "  Acme   Ltd ",
+    "gross_pay": "£5,000.00",
+    "income_tax": "832.47",
+    "national_insurance": "261.50",
+}
+
+
+def test_a_good_row_becomes_a_typed_payslip() -> None:
+    slip, problems = payslip_from_row(
+        {
+            **GOOD,
+            "taxable_pay": "",
+            "rsu_vest": "",
+            "tax_code": "s1257l m1",
+            "validated": "yes",
+            "other_deductions": '{"Season Ticket Loan": 120.5}',
+            "tax_period": "2",
+        },
+        "f.csv:2",
+    )
+    assert problems == []
+    assert slip is not None
+    assert slip.pay_date == dt.date(2024, 5, 24)
+    assert slip.tax_year == TaxYear(2024)
+    assert slip.employer == "Acme Ltd"
+    assert slip.gross_pay == Decimal("5000.00")
+    assert slip.taxable_pay is None
+    assert slip.taxable_basis == Decimal("5000.00"), "COALESCE(taxable_pay, gross_pay)"
+    assert slip.rsu_vest == Decimal("0.00")
+    assert slip.tax_code == "S1257L W1/M1"
+    assert slip.validated is True
+    assert slip.other_deductions == (("Season Ticket Loan", Decimal("120.50")),)
+    assert slip.tax_period == 2
+
+
+def test_uk_dates_and_database_values_are_accepted() -> None:
+    slip, _ = payslip_from_row({**GOOD, "pay_date": "05/04/2025"}, "x")
+    assert slip is not None
+    assert slip.tax_year == TaxYear(2024)
+    typed = {
+        "pay_date": dt.date(2025, 4, 6),
+        "gross_pay": Decimal("1"),
+        "income_tax": 0,
+        "national_insurance": Decimal("0.5"),
+        "other_deductions": {"Gym": "10"},
+    }
+    slip, problems = payslip_from_row(typed, "db#1")
+    assert problems == []
+    assert slip is not None
+    assert slip.tax_year == TaxYear(2025)
+    assert slip.national_insurance == Decimal("0.50")
+
+
+def test_every_problem_in_a_row_is_reported() -> None:
+    slip, problems = payslip_from_row(
+        {
+            "pay_date": "2024-13-01",
+            "gross_pay": "12.345",
+            "income_tax": "lots",
+            "tax_code": "1257Q",
+            "ni_category": "Q",
+            "pay_frequency": "daily",
+            "other_deductions": "[1]",
+        },
+        "x",
+    )
+    assert slip is None
+    columns = {column for column, _ in problems}
+    assert columns == {
+        "pay_date",
+        "gross_pay",
+        "income_tax",
+        "national_insurance",
+        "tax_code",
+        "ni_category",
+        "pay_frequency",
+        "other_deductions",
+    }
+    reasons = dict(problems)
+    assert "more than 2 decimal places" in reasons["gross_pay"]
+    assert reasons["national_insurance"] == "is required"
+
+
+def test_a_stated_tax_year_must_contain_the_pay_date() -> None:
+    _, problems = payslip_from_row({**GOOD, "tax_year": "2023/24"}, "x")
+    assert problems == [("tax_year", "2023/24 does not contain pay_date 2024-05-24")]
+    _, problems = payslip_from_row({**GOOD, "tax_year": "2024-25"}, "x")
+    assert problems == []
+
+
+def test_a_period_out_of_range_for_the_frequency_is_refused() -> None:
+    _, problems = payslip_from_row({**GOOD, "tax_period": "13"}, "x")
+    assert [column for column, _ in problems] == ["tax_period"]
+    _, problems = payslip_from_row({**GOOD, "tax_period": "13", "pay_frequency": "weekly"}, "x")
+    assert problems == []
+
+
+@pytest.mark.parametrize("bad", ["1e400", "NaN", "Infinity", "99999999999.00"])
+def test_amounts_that_do_not_fit_are_refused(bad: str) -> None:
+    _, problems = payslip_from_row({**GOOD, "gross_pay": bad}, "x")
+    assert [column for column, _ in problems] == ["gross_pay"]
+
+
+def test_p60_rows() -> None:
+    p60, problems = p60_from_row(
+        {
+            "tax_year": "2024/25",
+            "employer": "Acme",
+            "gross_pay": "60000",
+            "income_tax": "9000",
+            "national_insurance": "3000",
+            "tax_code": "1257l",
+            "previous_pay": "100.10",
+        },
+        "p.csv:2",
+    )
+    assert problems == []
+    assert p60 is not None
+    assert (p60.tax_year, p60.tax_code, p60.previous_pay) == (
+        TaxYear(2024),
+        "1257L",
+        Decimal("100.10"),
+    )
+    _, problems = p60_from_row({"tax_year": "2024/26", "gross_pay": "x"}, "p")
+    assert {c for c, _ in problems} == {
+        "tax_year",
+        "employer",
+        "gross_pay",
+        "income_tax",
+        "national_insurance",
+    }
