@@ -41,6 +41,7 @@ class Container:
     transport: httpx.BaseTransport | None = None
     _engine: Engine | None = field(default=None, repr=False)
     _token_store: TokenStore | None = field(default=None, repr=False)
+    _rate_limiter: RateLimiter | None = field(default=None, repr=False)
     _http_clients: list[httpx.Client] = field(default_factory=list, repr=False)
 
     # ------------------------------------------------------------------ database
@@ -112,6 +113,8 @@ class Container:
     @cached_property
     def rate_limiter(self) -> RateLimiter:
         """One limiter for the whole process: every concurrent call shares HMRC's 3 rps."""
+        if self._rate_limiter is not None:
+            return self._rate_limiter
         return RateLimiter(self.settings.requests_per_second)
 
     def hmrc_client(
@@ -177,7 +180,12 @@ def bootstrap(
     engine: Engine | None = None,
     transport: httpx.BaseTransport | None = None,
     token_store: TokenStore | None = None,
+    rate_limiter: RateLimiter | None = None,
 ) -> Container:
     return Container(
-        settings=settings, transport=transport, _engine=engine, _token_store=token_store
+        settings=settings,
+        transport=transport,
+        _engine=engine,
+        _token_store=token_store,
+        _rate_limiter=rate_limiter,
     )

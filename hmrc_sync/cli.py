@@ -5,16 +5,41 @@ Every ``HmrcSyncError`` becomes a one-line message on stderr and the error's exi
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import Any, Final
 
 import click
 
 from hmrc_sync import __version__
 from hmrc_sync.errors import HmrcSyncError
 
+# Each command is imported only when it runs (or when --help lists them): a `sync` started by
+# a CronJob never pays for the web framework or the emulator.
+COMMANDS: Final = {
+    "migrate": "hmrc_sync.commands.db:migrate",
+    "status": "hmrc_sync.commands.db:status",
+    "sync": "hmrc_sync.commands.sync:sync",
+    "auth": "hmrc_sync.commands.auth:auth",
+    "serve": "hmrc_sync.commands.serve:serve",
+    "emulator": "hmrc_sync.emulator.cli:emulator_command",
+    "demo": "hmrc_sync.commands.demo:demo",
+}
+
 
 class HmrcSyncGroup(click.Group):
-    """Turns hmrc-sync's own errors into clean messages with their exit codes."""
+    """Loads commands lazily and turns hmrc-sync's own errors into clean messages with their
+    exit codes."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            module_name, _, attribute = COMMANDS[cmd_name].partition(":")
+            command = getattr(importlib.import_module(module_name), attribute)
+            assert isinstance(command, click.Command)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -33,19 +58,6 @@ def cli() -> None:
     Configuration comes from HMRC_SYNC_* environment variables or a .env file; see
     docs/configuration.md.
     """
-
-
-def _register() -> None:
-    from hmrc_sync.commands.auth import auth
-    from hmrc_sync.commands.db import migrate, status
-    from hmrc_sync.commands.serve import serve
-    from hmrc_sync.commands.sync import sync
-
-    for command in (migrate, status, sync, auth, serve):
-        cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:

@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hmrc_sync.db.models import Availability, TaxYearSnapshot
@@ -68,6 +68,18 @@ class EmployerFigures:
 
 def _money(value: Decimal | None) -> str | None:
     return None if value is None else str(value.quantize(Decimal("0.01")))
+
+
+SNAPSHOT_LOCK_BASE: Final = 0x686D_7263_0000_0000  # "hmrc" + the tax year's start year
+
+
+def lock_tax_year(session: Session, tax_year: TaxYear) -> None:
+    """Serialise writers of one tax year until the transaction ends (PostgreSQL; SQLite's
+    transactions already take the write lock when they begin)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            select(func.pg_advisory_xact_lock(SNAPSHOT_LOCK_BASE + tax_year.start_year))
+        )
 
 
 def latest_snapshot(

@@ -36,6 +36,7 @@ from hmrc_sync.snapshots import (
     EmployerFigures,
     Observation,
     append_if_changed,
+    lock_tax_year,
     record_availability,
 )
 from hmrc_sync.taxyear import TaxYear
@@ -74,6 +75,7 @@ class YearResult:
     snapshots_added: int = 0
     availability: dict[str, str] = field(default_factory=dict)
     error: str | None = None
+    unavailable: bool = field(default=False, repr=False)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -254,8 +256,18 @@ class SyncService:
             self._check_identifiers(source)
             self._preflight()
             client = self._client_factory(recorder)
-            for year in years:
-                report.years.append(self._sync_year(client, year, source))
+            for index, year in enumerate(years):
+                result = self._sync_year(client, year, source)
+                report.years.append(result)
+                if result.unavailable:
+                    # HMRC is down: the other years would only spin through their retries.
+                    for skipped in years[index + 1 :]:
+                        report.years.append(
+                            YearResult(
+                                skipped, YearOutcome.FAILED, error="skipped: HMRC unavailable"
+                            )
+                        )
+                    break
         except ReauthorisationRequired as exc:
             report.error = exc.message
             report.exit_code = EXIT_REAUTHORISE
@@ -287,10 +299,16 @@ class SyncService:
             else:
                 figures, calls = self._fetch_individual(client, year)
         except HmrcError as exc:  # outages and refusals fail this year only
-            return YearResult(year, YearOutcome.FAILED, error=exc.message)
+            return YearResult(
+                year,
+                YearOutcome.FAILED,
+                error=exc.message,
+                unavailable=isinstance(exc, HmrcUnavailable),
+            )
         now = self._clock()
         result = YearResult(year, YearOutcome.SYNCED)
         with self._sessions.begin() as session:
+            lock_tax_year(session, year)
             states = {
                 api: record_availability(
                     session,

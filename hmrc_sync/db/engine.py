@@ -9,12 +9,8 @@ timeout so several processes can share one file.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, func, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -23,6 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from hmrc_sync.db.base import POSTGRES_SCHEMA
 from hmrc_sync.db.models import TaxYearSnapshot
 from hmrc_sync.errors import DatabaseError
+
+if TYPE_CHECKING:  # alembic is imported only by the functions that use it
+    from alembic.config import Config
 
 # Any fixed 64-bit key will do; this one spells "hmrcsync" in ASCII.
 MIGRATION_LOCK_KEY: Final = 0x686D_7263_7379_6E63
@@ -64,6 +63,7 @@ def make_engine(raw_url: str, **kwargs: Any) -> Engine:
             Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _prepare_sqlite)
+        event.listen(engine, "begin", _begin_immediate)
     else:
         engine = create_engine(url, pool_pre_ping=True, **kwargs)
         event.listen(engine, "connect", _prepare_postgres)
@@ -71,11 +71,19 @@ def make_engine(raw_url: str, **kwargs: Any) -> Engine:
 
 
 def _prepare_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event open transactions (pysqlite's own BEGIN is deferred).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+def _begin_immediate(connection: Any) -> None:
+    """Every SQLite transaction takes the write lock up front, so two processes can never both
+    read "no snapshot yet" and then both write one (busy_timeout makes the second wait)."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _prepare_postgres(dbapi_connection: Any, _record: Any) -> None:
@@ -91,6 +99,8 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 # --------------------------------------------------------------------------- migrations
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", "hmrc_sync:migrations")
     cfg.attributes["engine"] = engine
@@ -98,6 +108,8 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     heads = ScriptDirectory.from_config(_script_config()).get_heads()
     if len(heads) != 1:  # pragma: no cover - guarded by a test on the migration graph
         raise DatabaseError(f"the migrations have {len(heads)} heads; expected one")
@@ -105,6 +117,8 @@ def head_revision() -> str:
 
 
 def _script_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", "hmrc_sync:migrations")
     return cfg
@@ -112,6 +126,8 @@ def _script_config() -> Config:
 
 def current_revision(engine: Engine) -> str | None:
     """The applied revision, or None for a database hmrc-sync has never migrated."""
+    from alembic.runtime.migration import MigrationContext
+
     try:
         with engine.connect() as connection:
             opts: dict[str, Any] = {"version_table": VERSION_TABLE}
@@ -123,6 +139,8 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def _run(engine: Engine, action: str, target: str) -> None:
+    from alembic import command
+
     cfg = alembic_config(engine)
     try:
         with engine.begin() as connection:

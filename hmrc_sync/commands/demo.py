@@ -1,0 +1,68 @@
+"""``demo``: the main job end to end against an in-process HMRC emulator."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from hmrc_sync.commands.common import database_option
+from hmrc_sync.db.engine import mask_url
+from hmrc_sync.snapshots import availability_map, latest_snapshots
+
+
+def _money(value: object) -> str:
+    return "—" if value is None else f"£{value:,.2f}"
+
+
+@click.command()
+@database_option
+def demo(database_url: str | None) -> None:
+    """Run the whole main job with no configuration: start the HMRC emulator, create a test
+    user, seed three tax years, grant access through the emulator's sign-in pages, sync every
+    year into the database and print what was stored.
+
+    Uses the default SQLite database unless --database-url is given, and a demo token file
+    that never touches your real grant. Safe to run again: unchanged figures add no rows.
+    """
+    from hmrc_sync.demo import run_demo
+
+    result = run_demo(database_url, progress=lambda message: click.echo(f"· {message}", err=True))
+    container = result.container
+    try:
+        report = result.report
+        click.echo("")
+        click.echo(f"Database: {mask_url(container.settings.database_url)}")
+        with container.sessions() as session:
+            rows = latest_snapshots(session)
+            availability = availability_map(session)
+        header = (
+            f"{'tax year':9} {'employer ref':13} {'employer':22} {'pay':>12} {'tax':>11}  "
+            "snapshot (UTC)"
+        )
+        click.echo(header)
+        click.echo("-" * len(header))
+        for row in rows:
+            click.echo(
+                f"{row.tax_year:9} {row.employer_paye_ref:13} {(row.employer_name or '')[:22]:22} "
+                f"{_money(row.gross_pay):>12} {_money(row.income_tax):>11}  "
+                f"{row.snapshot_date:%Y-%m-%d %H:%M}"
+            )
+        for year in result.years:
+            state = availability.get((year.tax_year.storage, "individual-tax"))
+            if state is not None and state.state != "available":
+                click.echo(
+                    f"{year.tax_year.storage:9} {'':13} HMRC: {state.state.replace('_', ' ')}"
+                )
+        record = container.token_store.read()
+        grant = record.value.grant if record else None
+        click.echo("")
+        if grant is not None:
+            click.echo(
+                f"Grant: made {grant.granted_at:%Y-%m-%d %H:%M} UTC, expires "
+                f"{grant.grant_expires_at:%Y-%m-%d}; stored in {container.token_store.describe()}"
+            )
+        click.echo(report.summary_line())
+    finally:
+        container.close()
+    sys.exit(report.exit_code)
