@@ -1,0 +1,252 @@
+"""``reconcile``: HMRC's figures + payslips + P60s -> findings, per tax year and employer.
+
+Pure: no I/O, no clock (``ReconcileOptions.as_of`` stands for "today"). The steps for each
+tax year: group the payslips by employer, match the groups with HMRC's employments and the
+P60s (``matching``), then for each employer audit every payslip (``payslip_audit``) and
+compare the year's sums (``year``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from hmrc_sync.paye import Frequency, PayeInputError, income_tax_rates, parse_tax_code
+from hmrc_sync.payslips.model import P60, Payslip
+from hmrc_sync.reconcile.matching import employer_key, names_match, pair_up, plausibly_same
+from hmrc_sync.reconcile.model import (
+    Finding,
+    HmrcEmployment,
+    ReconcileInput,
+    ReconcileOptions,
+    ReconcileResult,
+    YearAvailability,
+)
+from hmrc_sync.reconcile.payslip_audit import AuditSetup, audit
+from hmrc_sync.reconcile.periods import (
+    EmployerYear,
+    build_periods,
+    find_gaps,
+    last_expected_period,
+    ytd_offsets,
+)
+from hmrc_sync.reconcile.year import YearContext, year_findings
+from hmrc_sync.taxyear import TaxYear
+
+
+@dataclass(frozen=True)
+class _Group:
+    """The payslips of one employer in one year."""
+
+    name: str
+    ref: str | None
+    slips: tuple[Payslip, ...]
+
+
+def reconcile(data: ReconcileInput) -> ReconcileResult:
+    findings: list[Finding] = []
+    slips_by_year: dict[TaxYear, list[Payslip]] = defaultdict(list)
+    for slip in data.payslips:
+        slips_by_year[slip.tax_year].append(slip)
+    for year in sorted(set(data.tax_years), reverse=True):
+        findings += _reconcile_year(
+            year,
+            slips_by_year.get(year, []),
+            [h for h in data.hmrc if h.tax_year == year],
+            [p for p in data.p60s if p.tax_year == year],
+            data.availability.get(year, YearAvailability.NOT_FETCHED),
+            data.options,
+        )
+    return ReconcileResult(
+        tuple(sorted(set(data.tax_years), reverse=True)), tuple(findings), data.options.tolerance
+    )
+
+
+def _reconcile_year(
+    year: TaxYear,
+    slips: Sequence[Payslip],
+    hmrc: Sequence[HmrcEmployment],
+    p60s: Sequence[P60],
+    availability: YearAvailability,
+    options: ReconcileOptions,
+) -> list[Finding]:
+    employers = _employer_years(year, _groups(slips), hmrc, p60s, options)
+    contexts = {id(ey): _context(ey, employers, availability, options) for ey in employers}
+    p45s = {
+        id(ey): contexts[id(ey)].previous_pay for ey in employers if contexts[id(ey)].previous_pay
+    }
+    findings: list[Finding] = []
+    for ey in employers:
+        elsewhere = tuple(
+            (other.employer, pay)
+            for other in employers
+            if other is not ey and (pay := p45s.get(id(other))) is not None
+        )
+        ctx = replace(contexts[id(ey)], p45_elsewhere=elsewhere)
+        audited = audit(_audit_setup(ey, ctx, options)) if ey.slips else []
+        findings += year_findings(ey, ctx, audited)
+        findings += audited
+    return findings
+
+
+def _groups(slips: Sequence[Payslip]) -> list[_Group]:
+    grouped: dict[str, list[Payslip]] = defaultdict(list)
+    for slip in slips:
+        grouped[employer_key(slip.employer, slip.employer_paye_ref)].append(slip)
+    return [
+        _Group(
+            items[0].employer or "(employer not named)",
+            next((s.employer_paye_ref for s in items if s.employer_paye_ref), None),
+            tuple(items),
+        )
+        for _, items in sorted(grouped.items())
+    ]
+
+
+def _employer_years(
+    year: TaxYear,
+    groups: Sequence[_Group],
+    hmrc: Sequence[HmrcEmployment],
+    p60s: Sequence[P60],
+    options: ReconcileOptions,
+) -> list[EmployerYear]:
+    def ref_of_pair(g: _Group, h: HmrcEmployment) -> bool:
+        return bool(g.ref) and (g.ref or "").upper() == h.employer_paye_ref.upper()
+
+    def name_of_pair(g: _Group, h: HmrcEmployment) -> bool:
+        return names_match(g.name, h.employer_name)
+
+    def last_of_pair(g: _Group, h: HmrcEmployment) -> bool:
+        return plausibly_same(g.name, h.employer_name, _total(g), h.taxable_pay)
+
+    pairs, lone_groups, lone_hmrc = pair_up(groups, hmrc, ref_of_pair, name_of_pair, last_of_pair)
+    sides: list[tuple[_Group | None, HmrcEmployment | None]] = [
+        *pairs,
+        *((g, None) for g in lone_groups),
+        *((None, h) for h in lone_hmrc),
+    ]
+
+    def side_ref(side: tuple[_Group | None, HmrcEmployment | None]) -> str | None:
+        group, employment = side
+        return employment.employer_paye_ref if employment else (group.ref if group else None)
+
+    def side_names(side: tuple[_Group | None, HmrcEmployment | None]) -> list[str | None]:
+        group, employment = side
+        return [group.name if group else None, employment.employer_name if employment else None]
+
+    def p60_ref(side: tuple[_Group | None, HmrcEmployment | None], p60: P60) -> bool:
+        ref = side_ref(side) or ""
+        return (
+            bool(ref and p60.employer_paye_ref)
+            and ref.upper() == (p60.employer_paye_ref or "").upper()
+        )
+
+    def p60_name(side: tuple[_Group | None, HmrcEmployment | None], p60: P60) -> bool:
+        return any(names_match(name, p60.employer) for name in side_names(side))
+
+    def p60_last(side: tuple[_Group | None, HmrcEmployment | None], p60: P60) -> bool:
+        group, employment = side
+        pay = _total(group) if group else (employment.taxable_pay if employment else None)
+        return any(
+            plausibly_same(name, p60.employer, pay, p60.gross_pay) for name in side_names(side)
+        )
+
+    with_p60, lone_sides, lone_p60s = pair_up(sides, p60s, p60_ref, p60_name, p60_last)
+    default = Frequency.parse(options.frequency)
+    employers = []
+    for (group, employment), p60 in [
+        *with_p60,
+        *((side, None) for side in lone_sides),
+        *(((None, None), p) for p in lone_p60s),
+    ]:
+        periods, frequency = build_periods(group.slips if group else (), year, default)
+        name = (
+            group.name
+            if group
+            else (employment.employer_name or employment.employer_paye_ref)
+            if employment
+            else p60.employer
+            if p60
+            else "?"
+        )
+        employers.append(
+            EmployerYear(
+                tax_year=year,
+                employer=name,
+                employer_paye_ref=side_ref((group, employment))
+                or (p60.employer_paye_ref if p60 else None),
+                periods=periods,
+                frequency=frequency,
+                hmrc=employment,
+                p60=p60,
+            )
+        )
+    return employers
+
+
+def _total(group: _Group) -> Decimal:
+    return sum((slip.taxable_basis for slip in group.slips), Decimal(0))
+
+
+def _context(
+    ey: EmployerYear,
+    employers: Sequence[EmployerYear],
+    availability: YearAvailability,
+    options: ReconcileOptions,
+) -> YearContext:
+    slips = ey.slips
+    others_in_hmrc = any(o is not ey and o.hmrc is not None for o in employers)
+    total = sum((p.slip.taxable_basis for p in slips), Decimal(0))
+    hmrc_agrees = (
+        ey.hmrc is not None
+        and ey.hmrc.taxable_pay is not None
+        and abs(ey.hmrc.taxable_pay - total) <= options.tolerance
+    )
+    leading_is_p45 = bool(
+        (slips and slips[0].period == 1)
+        or (ey.p60 is not None and ey.p60.previous_pay)
+        or others_in_hmrc
+        or hmrc_agrees
+    )
+    previous_pay = previous_tax = None
+    if slips and leading_is_p45:
+        first = ytd_offsets(slips)[0]
+        if first.pay is not None and abs(first.pay) > options.tolerance:
+            previous_pay = first.pay
+            previous_tax = first.tax
+    return YearContext(options, availability, leading_is_p45, previous_pay, previous_tax, ())
+
+
+def _audit_setup(ey: EmployerYear, ctx: YearContext, options: ReconcileOptions) -> AuditSetup:
+    try:
+        standard = income_tax_rates(ey.tax_year).emergency_code
+    except PayeInputError:
+        standard = "1257L"
+    year_code = _normal(ey.p60.tax_code if ey.p60 else None) or _normal(options.tax_code)
+    year_code = year_code or standard
+    prefix = year_code[:1] if year_code[:1] in ("S", "C") else ""
+    known = [_normal(p.slip.tax_code) for p in ey.slips]
+    known += [_normal(ey.p60.tax_code if ey.p60 else None), _normal(options.tax_code)]
+    codes = tuple(dict.fromkeys(code for code in known if code))
+    last = last_expected_period(ey.frequency, ey.tax_year, options.as_of)
+    _, inner, _ = find_gaps(ey.slips, last)
+    return AuditSetup(
+        ey=ey,
+        options=ctx.options,
+        year_code=year_code,
+        emergency=prefix + standard,
+        known_codes=codes,
+        leading_is_p45=ctx.leading_is_p45,
+        gaps=inner,
+    )
+
+
+def _normal(code: str | None) -> str | None:
+    if not code:
+        return None
+    try:
+        return str(parse_tax_code(code))
+    except PayeInputError:
+        return None
