@@ -1,0 +1,101 @@
+"""``payslips import | list``: payslips and P60s for the reconciliation."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from hmrc_sync.commands.common import database_option, make_container, require_migrated
+from hmrc_sync.payslips import import_p60_csv, import_payslips_csv, make_payslip_source
+from hmrc_sync.settings import PayslipSourceKind
+from hmrc_sync.taxyear import TaxYear, TaxYearError
+
+
+@click.group()
+def payslips() -> None:
+    """Import payslips and P60s into hmrc-sync, or list what the payslip source holds."""
+
+
+@payslips.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--skip-bad",
+    is_flag=True,
+    help="Import the good rows of a file that has bad ones (listed); by default a file with "
+    "any bad row imports nothing.",
+)
+@click.option(
+    "--p60",
+    "is_p60",
+    is_flag=True,
+    help="The file holds P60s (columns tax_year, employer, gross_pay, income_tax, "
+    "national_insurance, and optionally tax_code, employer_paye_ref, previous_pay, "
+    "previous_tax).",
+)
+@database_option
+def import_file(file: Path, skip_bad: bool, is_p60: bool, database_url: str | None) -> None:
+    """Import a CSV file of payslips (or P60s) into hmrc-sync's own tables.
+
+    The columns are payslip-ingest's: pay_date, gross_pay, income_tax and
+    national_insurance are required; employer, taxable_pay, pension_sacrifice, rsu_vest,
+    ytd_taxable_pay, ytd_tax_paid and the others are optional, as are hmrc-sync's tax_code,
+    ni_category, pay_frequency, tax_period and employer_paye_ref. Importing the same file
+    again adds nothing; a row whose figures changed is updated. Every bad row is reported
+    with its line number. Set HMRC_SYNC_PAYSLIP_SOURCE=table (the default) to reconcile
+    against these tables.
+    """
+    container = make_container(database_url)
+    try:
+        require_migrated(container)
+        importer = import_p60_csv if is_p60 else import_payslips_csv
+        report = importer(container.engine, file, skip_bad=skip_bad)
+    finally:
+        container.close()
+    click.echo(report.summary_line())
+    for problem in report.skipped:
+        click.echo(f"  skipped {problem}", err=True)
+    if container.settings.payslip_source is not PayslipSourceKind.TABLE:
+        click.echo(
+            f"Note: HMRC_SYNC_PAYSLIP_SOURCE is {container.settings.payslip_source.value}, so "
+            "`reconcile` reads payslips from there, not from these tables.",
+            err=True,
+        )
+
+
+@payslips.command("list")
+@click.option("--tax-year", "tax_year", help="Only this tax year (e.g. 2024-25).")
+@database_option
+def list_payslips(tax_year: str | None, database_url: str | None) -> None:
+    """List the payslips and P60s the configured source (HMRC_SYNC_PAYSLIP_SOURCE) holds."""
+    try:
+        years = None if tax_year is None else [TaxYear.parse(tax_year)]
+    except TaxYearError as exc:
+        raise click.BadParameter(str(exc), param_hint="--tax-year") from None
+    container = make_container(database_url)
+    try:
+        source = make_payslip_source(container.settings, container.engine)
+        if source.name == "table":
+            require_migrated(container)
+        slips = source.payslips(years)
+        p60s = source.p60s(years)
+    finally:
+        container.close()
+    click.echo(f"source: {source.name}")
+    per_year = Counter((slip.tax_year, slip.employer) for slip in slips)
+    for (year, employer), count in sorted(per_year.items(), reverse=True):
+        click.echo(f"{year.hmrc}  {employer or '(employer not named)'}: {count} payslip(s)")
+        for slip in (s for s in slips if s.tax_year == year and s.employer == employer):
+            click.echo(
+                f"  {slip.pay_date}  taxable {slip.taxable_basis:>12,.2f}  tax "
+                f"{slip.income_tax:>10,.2f}  NI {slip.national_insurance:>9,.2f}"
+            )
+    for p60 in sorted(p60s, key=lambda p: (p.tax_year, p.employer), reverse=True):
+        click.echo(
+            f"{p60.tax_year.hmrc}  {p60.employer}: P60 pay {p60.gross_pay:,.2f}, tax "
+            f"{p60.income_tax:,.2f}, NI {p60.national_insurance:,.2f}"
+            + (f", code {p60.tax_code}" if p60.tax_code else "")
+        )
+    if not slips and not p60s:
+        click.echo("no payslips or P60s")

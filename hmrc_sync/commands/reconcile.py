@@ -1,0 +1,117 @@
+"""``reconcile``: compare HMRC's figures, P60s and payslips, and explain every gap."""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal, InvalidOperation
+
+import click
+
+from hmrc_sync.commands.common import database_option, make_container, require_migrated
+from hmrc_sync.paye import PayeInputError, parse_tax_code
+from hmrc_sync.reconcile import EXIT_MISMATCH
+from hmrc_sync.reconcile.report import as_csv, as_json, as_table
+from hmrc_sync.reconciliation import reconcile_and_store
+from hmrc_sync.taxyear import TaxYear, TaxYearError
+
+
+def parse_tax_years(values: tuple[str, ...]) -> list[TaxYear] | None:
+    """``all`` (or nothing) means every year with data; otherwise the years named."""
+    words = [word.strip() for value in values for word in value.split(",") if word.strip()]
+    if not words or any(word.lower() == "all" for word in words):
+        return None
+    return sorted({TaxYear.parse(word) for word in words}, reverse=True)
+
+
+def _tolerance(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        raise click.BadParameter(f"{value!r} is not an amount such as 1.00") from None
+    if not amount.is_finite() or amount < 0:
+        raise click.BadParameter("must be an amount of 0 or more, such as 1.00")
+    return amount
+
+
+def _tax_code(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return str(parse_tax_code(value))
+    except PayeInputError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@click.command()
+@click.option(
+    "--tax-year",
+    "tax_years",
+    multiple=True,
+    help="all (the default: every year with payslips, P60s or HMRC figures), current, "
+    "previous, or a year such as 2024-25 (or 2024/25, 2024). Repeat or comma-separate for "
+    "several.",
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="table: readable; json and csv: every finding, for machines.",
+)
+@click.option(
+    "--tolerance",
+    callback=_tolerance,
+    help="Differences up to this many pounds count as a match "
+    "(default HMRC_SYNC_RECONCILE_TOLERANCE, 1.00).",
+)
+@click.option(
+    "--tax-code",
+    callback=_tax_code,
+    help="The tax code for years with no P60 and no code on the payslips "
+    "(default HMRC_SYNC_TAX_CODE, else the year's standard code such as 1257L).",
+)
+@database_option
+def reconcile(
+    tax_years: tuple[str, ...],
+    output: str,
+    tolerance: Decimal | None,
+    tax_code: str | None,
+    database_url: str | None,
+) -> None:
+    """Reconcile HMRC's figures with your payslips and P60s, and explain every gap.
+
+    Per tax year and employer: HMRC's pay against the payslips' taxable pay and gross,
+    HMRC's tax against the tax deducted, the P60 against the payslips, and each payslip's
+    tax and NI against what HMRC's rules give. Every difference is a match, explained
+    (missing or duplicated payslips, salary sacrifice, RSU notional pay, a tax-code change
+    or emergency code, a previous employment, HMRC data not yet available or withdrawn, an
+    employer on one side only) or a mismatch. The findings replace the year's rows in the
+    reconciliation table, which the Grafana panels read.
+
+    Payslips come from HMRC_SYNC_PAYSLIP_SOURCE: table (imported with `hmrc-sync payslips
+    import`), payslip-ingest, or csv.
+
+    Exit codes: 0 everything matches or is explained; 6 an unexplained mismatch remains.
+    """
+    try:
+        years = parse_tax_years(tax_years)
+    except TaxYearError as exc:
+        raise click.BadParameter(str(exc), param_hint="--tax-year") from None
+    container = make_container(database_url)
+    try:
+        require_migrated(container)
+        result = reconcile_and_store(container, years, tolerance=tolerance, tax_code=tax_code)
+    finally:
+        container.close()
+    render = {"table": as_table, "json": as_json, "csv": as_csv}[output]
+    click.echo(render(result), nl=output != "csv")
+    if not result.ok:
+        if output == "table":
+            click.echo(
+                f"{len(result.mismatches)} unexplained mismatch(es): exit {EXIT_MISMATCH}",
+                err=True,
+            )
+        sys.exit(result.exit_code)
