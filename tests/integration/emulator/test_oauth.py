@@ -352,7 +352,7 @@ def test_revoked_grant(client: TestClient, emulator: Emulator) -> None:
 
 
 def test_concurrent_refresh_is_refused_while_one_is_in_flight(make_client: MakeClient) -> None:
-    client, emulator = make_client(faults=FaultConfig(refresh_delay_ms=400))
+    client, emulator = make_client(faults=FaultConfig(refresh_delay_ms=800))
     granted = granted_user(emulator)
     results: list[httpx.Response] = []
     barrier = threading.Barrier(2)
