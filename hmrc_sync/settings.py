@@ -110,6 +110,12 @@ class Settings(BaseSettings):
     vault_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("VAULT_TOKEN", "HMRC_SYNC_VAULT_TOKEN")
     )
+    vault_k8s_role: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("VAULT_K8S_ROLE", "HMRC_SYNC_VAULT_K8S_ROLE"),
+    )
+    vault_k8s_mount: str = "kubernetes"
+    vault_k8s_jwt_file: Path = Path("/var/run/secrets/kubernetes.io/serviceaccount/token")
     vault_mount: str = "secret"
     vault_path: str = "hmrc-sync"
 
@@ -176,7 +182,7 @@ class Settings(BaseSettings):
 
 def _variable_name(loc: tuple[int | str, ...]) -> str:
     field = str(loc[0]) if loc else "?"
-    if field in ("vault_addr", "vault_token"):
+    if field in ("vault_addr", "vault_token", "vault_k8s_role"):
         return field.upper()
     return f"{ENV_PREFIX}{field.upper()}"
 

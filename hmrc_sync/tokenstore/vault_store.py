@@ -21,8 +21,8 @@ own error text.
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Mapping
-from typing import Any, Final
+from collections.abc import Callable, Mapping
+from typing import Any, Final, TypeVar
 
 import hvac
 from hvac import exceptions as vault_errors
@@ -60,6 +60,9 @@ def required_policy(mount: str, path: str) -> str:
     )
 
 
+T = TypeVar("T")
+
+
 class VaultTokenStore:
     """A ``TokenStore`` in Vault's KV v2 engine at ``mount``/``path`` (default secret/hmrc-sync)."""
 
@@ -70,8 +73,12 @@ class VaultTokenStore:
         path: str = "hmrc-sync",
         *,
         owns_client: bool = False,
+        login: Callable[[], None] | None = None,
     ) -> None:
+        """``login`` (Vault's kubernetes auth) runs again once when Vault refuses the token, so
+        a long-running ``serve`` outlives its Vault token's TTL."""
         self._client = client
+        self._login = login
         self._mount = mount.strip("/")
         self._path = path.strip("/")
         if not self._mount or not self._path:
@@ -92,6 +99,9 @@ class VaultTokenStore:
     # --- reading
 
     def read(self) -> Versioned[TokenRecord] | None:
+        return self._logged_in(self._read)
+
+    def _read(self) -> Versioned[TokenRecord] | None:
         state = self._read_state()
         if state is None or state.data is None:
             return None
@@ -142,6 +152,18 @@ class VaultTokenStore:
     # --- writing
 
     def write(self, record: TokenRecord, *, expected_version: str | None) -> str:
+        return self._logged_in(lambda: self._write_checked(record, expected_version))
+
+    def _logged_in(self, operation: Callable[[], T]) -> T:
+        try:
+            return operation()
+        except VaultRefused:
+            if self._login is None:
+                raise
+            self._login()
+            return operation()
+
+    def _write_checked(self, record: TokenRecord, expected_version: str | None) -> str:
         cas = 0 if expected_version is None else _parse_version(expected_version)
         try:
             return self._write(record, cas)
@@ -211,7 +233,7 @@ class VaultTokenStore:
         said = "; ".join(str(error) for error in (getattr(exc, "errors", None) or ()))
         said = f" (Vault said: {said})" if said else ""
         if isinstance(exc, vault_errors.Forbidden | vault_errors.Unauthorized):
-            return TokenStoreError(
+            return VaultRefused(
                 f"Vault at {self._address} refused to {operation} {api_path}: the Vault token "
                 f"lacks permission{said}. It needs this policy: "
                 f"{required_policy(self._mount, self._path)}"
@@ -229,6 +251,10 @@ class VaultTokenStore:
         return TokenStoreError(
             f"Vault at {self._address} failed to {operation} {api_path}: {type(exc).__name__}{said}"
         )
+
+
+class VaultRefused(TokenStoreError):
+    """Vault refused the token (403): missing policy, or an expired login."""
 
 
 class _SecretState:

@@ -153,6 +153,9 @@ class VaultServer:
         self._requests_lock = threading.Lock()
         self._clients: list[hvac.Client] = []
         self.sealed = False  # set to True to answer every request like a sealed Vault (503)
+        # Kubernetes auth (``POST /v1/auth/{mount}/login``): role -> (ServiceAccount JWT, policy).
+        self.kubernetes_roles: dict[str, tuple[str, Policy]] = {}
+        self.kubernetes_mount = "kubernetes"
         self._http = _VaultHTTPServer(("127.0.0.1", 0), _Handler)
         self._http.vault = self
         self._thread = threading.Thread(
@@ -208,6 +211,8 @@ class VaultServer:
         if not path.startswith("/v1/"):
             return error_reply(404)
         api_path = path[len("/v1/") :].strip("/")
+        if method in ("POST", "PUT") and api_path == f"auth/{self.kubernetes_mount}/login":
+            return self._kubernetes_login(body)
         mount, _, rest = api_path.partition("/")
         kind, _, key = rest.partition("/")
         capability = self.engine.capability_for(method, mount, kind, key)
@@ -216,6 +221,32 @@ class VaultServer:
         if mount not in self.engine.configs:
             return no_route(api_path)
         return self.engine.handle(method, mount, kind, key, query, body)
+
+    def _kubernetes_login(self, body: Any) -> Reply:
+        """Vault's kubernetes auth: a known role and its ServiceAccount JWT get a new token."""
+        role = body.get("role") if isinstance(body, dict) else None
+        jwt = body.get("jwt") if isinstance(body, dict) else None
+        if not isinstance(role, str) or role not in self.kubernetes_roles:
+            return error_reply(400, f'invalid role name "{role}"')
+        expected_jwt, policy = self.kubernetes_roles[role]
+        if jwt != expected_jwt:
+            return error_reply(403, PERMISSION_DENIED)
+        token = self.add_token(policy)
+        return Reply(
+            200,
+            {
+                "auth": {
+                    "client_token": token,
+                    "policies": ["default", role],
+                    "lease_duration": 3600,
+                    "renewable": True,
+                }
+            },
+        )
+
+    def revoke_token(self, token: str) -> None:
+        """The token's TTL ran out: Vault answers 403 for it from now on."""
+        self._tokens.pop(token, None)
 
 
 @pytest.fixture

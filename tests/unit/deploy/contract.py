@@ -24,12 +24,7 @@ DEPLOY: Final = REPO_ROOT / "deploy"
 # Variables the deploy files set that hmrc-sync does not read yet, each with the change that
 # will make it read them. A test over such a variable is an expected failure (strict), so it
 # turns red the day the setting lands and this entry must go.
-AWAITED_VARIABLES: Final[Mapping[str, str]] = {
-    "VAULT_K8S_ROLE": (
-        "Vault kubernetes-auth login (setting vault_k8s_role, alias VAULT_K8S_ROLE), "
-        "requested in issue 7; until then the Vault token store needs VAULT_TOKEN"
-    ),
-}
+AWAITED_VARIABLES: Final[Mapping[str, str]] = {}
 
 # The two spellings of the program in a container: the console script and the module.
 PROGRAM_PREFIXES: Final = (("hmrc-sync",), ("python", "-m", "hmrc_sync"))
