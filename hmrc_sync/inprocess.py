@@ -30,7 +30,13 @@ def serve_in_thread(app: Any, *, host: str = "127.0.0.1", port: int | None = Non
     """Yield the base URL (``http://127.0.0.1:PORT``) while the app is being served."""
     chosen = port or free_port(host)
     config = uvicorn.Config(
-        app, host=host, port=chosen, log_level="warning", access_log=False, lifespan="off"
+        app,
+        host=host,
+        port=chosen,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        proxy_headers=False,  # hmrc-sync applies HMRC_SYNC_TRUSTED_PROXIES itself
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn-{chosen}", daemon=True)

@@ -141,3 +141,18 @@ def build_registry(container: Container) -> tuple[CollectorRegistry, ProcessMetr
     registry = CollectorRegistry(auto_describe=False)
     registry.register(StateCollector(container))
     return registry, ProcessMetrics(registry)
+
+
+PUSH_JOB = "hmrc-sync"
+
+
+def push_metrics(container: Container, gateway_url: str) -> bool:
+    """Push every metric to a Pushgateway; a failure is logged, never fatal to the sync."""
+    from prometheus_client import push_to_gateway
+
+    try:
+        push_to_gateway(gateway_url, job=PUSH_JOB, registry=container.metrics_registry, timeout=10)
+    except OSError as exc:
+        log.warning("could not push metrics to %s: %s", gateway_url, exc)
+        return False
+    return True

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
+from ipaddress import ip_address, ip_network
 from pathlib import Path
 from typing import Annotated, Any, Final
 
@@ -134,6 +135,7 @@ class Settings(BaseSettings):
 
     # --- web service and metrics
     trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
+    vendor_public_ip: str | None = None
     pushgateway_url: str | None = None
 
     @field_validator("database_url")
@@ -152,6 +154,29 @@ class Settings(BaseSettings):
     def _split_scopes(cls, value: Any) -> Any:
         if isinstance(value, str):
             return tuple(part for part in value.replace(",", " ").split() if part)
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for item in value:
+            try:
+                ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{item!r} is not an IP address or network (e.g. 10.10.0.0/16)"
+                ) from None
+        return value
+
+    @field_validator("vendor_public_ip")
+    @classmethod
+    def _check_vendor_ip(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            ip_address(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not an IP address") from None
         return value
 
     @field_validator("vault_path")

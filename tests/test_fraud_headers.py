@@ -9,6 +9,7 @@ quoted in hmrc-api.md section 5.5).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from ipaddress import ip_address
@@ -1056,19 +1057,87 @@ def test_validator_answers_any_value_without_crashing(base: str, header: str, va
 # --------------------------------------------------------------------------------------------
 
 
+# Read before the suite's autouse fixture clears HMRC_SYNC_* from each test's environment.
+_SANDBOX = {
+    name: os.environ.get(name)
+    for name in ("HMRC_SYNC_CLIENT_ID", "HMRC_SYNC_CLIENT_SECRET", "HMRC_SYNC_API_BASE_URL")
+}
+
+
+@pytest.fixture(scope="module")
+def validator_client() -> Iterator[Callable[[Mapping[str, str]], dict[str, object]]]:
+    """Sends headers to ``GET /test/fraud-prevention-headers/validate``: HMRC's sandbox when
+    sandbox credentials are configured (HMRC_SYNC_CLIENT_ID/SECRET, no API base URL
+    override), otherwise an emulator started here."""
+    import httpx
+
+    from hmrc_sync.client.api import HmrcClient
+    from hmrc_sync.client.ratelimit import RateLimiter
+    from hmrc_sync.client.retry import RequestBudget, RetryPolicy
+    from hmrc_sync.settings import HMRC_HOSTS, Environment
+
+    def validator(
+        base_url: str, client_id: str, client_secret: str
+    ) -> Iterator[Callable[[Mapping[str, str]], dict[str, object]]]:
+        with httpx.Client(base_url=base_url, timeout=30) as http:
+            answer = http.post(
+                "/oauth/token",
+                data={
+                    "grant_type": "client_credentials",
+                    "client_id": client_id,
+                    "client_secret": client_secret,
+                },
+            )
+            assert answer.status_code == 200, f"client_credentials failed: {answer.status_code}"
+            http.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
+
+            def send(headers: Mapping[str, str]) -> dict[str, object]:
+                client = HmrcClient(
+                    http,
+                    limiter=RateLimiter(),
+                    retry=RetryPolicy(),
+                    budget=RequestBudget(20),
+                    headers=lambda: headers,
+                )
+                return client.validate_fraud_headers()
+
+            yield send
+
+    client_id, secret = _SANDBOX["HMRC_SYNC_CLIENT_ID"], _SANDBOX["HMRC_SYNC_CLIENT_SECRET"]
+    if client_id and secret and not _SANDBOX["HMRC_SYNC_API_BASE_URL"]:
+        yield from validator(HMRC_HOSTS[Environment.SANDBOX], client_id, secret)
+        return
+    from tempfile import TemporaryDirectory
+
+    from tests.support.emulated import emulated_hmrc
+
+    with TemporaryDirectory() as workdir, emulated_hmrc(Path(workdir)) as hmrc:
+        yield from validator(hmrc.url, hmrc.client_id, hmrc.client_secret)
+
+
 @pytest.mark.skipif(
     os.environ.get("HMRC_VALIDATOR") != "1",
     reason="talks to the emulator/sandbox Test Fraud Prevention Headers API; set HMRC_VALIDATOR=1",
 )
 class TestHmrcValidatorSmoke:
-    """To be completed once the API client exists: send the built headers to
-    ``GET /test/fraud-prevention-headers/validate`` and expect no errors (warnings only for the
-    gaps ``unavailable_data`` lists). Until then these fail rather than pretend to pass."""
+    """The headers hmrc-sync sends, judged by the validator (HMRC's sandbox or the emulator):
+    no errors; warnings only for the gaps ``unavailable_data`` declares."""
 
-    def test_batch_headers_have_no_errors_at_hmrc(self) -> None:
-        build_batch_headers(_batch_context(vendor=VendorContext.hmrc_sync()))
-        pytest.fail("HMRC_VALIDATOR=1 smoke not written yet: the HMRC client does not exist")
+    def test_batch_headers_from_this_machine_have_no_errors(
+        self, validator_client: Callable[[Mapping[str, str]], dict[str, object]]
+    ) -> None:
+        from uuid import uuid4
 
-    def test_web_app_headers_have_no_errors_at_hmrc(self) -> None:
-        build_web_app_headers(_web_context())
-        pytest.fail("HMRC_VALIDATOR=1 smoke not written yet: the HMRC client does not exist")
+        from hmrc_sync.fraud_context import collect_batch_context
+
+        headers = build_batch_headers(collect_batch_context(device_id=uuid4()))
+        answer = validator_client(headers)
+        assert answer["code"] != "INVALID_HEADERS", answer
+        assert not answer.get("errors"), answer
+
+    def test_web_app_headers_have_no_errors(
+        self, validator_client: Callable[[Mapping[str, str]], dict[str, object]]
+    ) -> None:
+        answer = validator_client(build_web_app_headers(_web_context()))
+        assert answer["code"] != "INVALID_HEADERS", answer
+        assert not answer.get("errors"), answer

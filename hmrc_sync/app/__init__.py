@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from hmrc_sync import __version__
 from hmrc_sync.app.deps import AppState
-from hmrc_sync.app.routes import oauth, ops, sync
+from hmrc_sync.app.routes import oauth, ops, status, sync
 from hmrc_sync.bootstrap import Container
 
 
@@ -25,4 +25,5 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(ops.router)
     app.include_router(oauth.router)
     app.include_router(sync.router)
+    app.include_router(status.router)
     return app

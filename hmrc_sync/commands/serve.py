@@ -34,6 +34,10 @@ def serve(host: str, port: int) -> None:
     container = make_container()
     try:
         app = create_app(container)
-        uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+        # Forwarded headers are believed only from HMRC_SYNC_TRUSTED_PROXIES, by hmrc-sync
+        # itself (they feed HMRC's fraud-prevention headers), never by uvicorn's own rules.
+        uvicorn.run(
+            app, host=host, port=port, log_config=None, access_log=False, proxy_headers=False
+        )
     finally:
         container.close()

@@ -8,6 +8,7 @@ import sys
 import click
 
 from hmrc_sync.commands.common import database_option, make_container, require_migrated
+from hmrc_sync.metrics import push_metrics
 from hmrc_sync.normalise import SOURCE_INDIVIDUAL, SOURCE_MTD
 from hmrc_sync.sync import Trigger, resolve_tax_years
 
@@ -30,8 +31,16 @@ from hmrc_sync.sync import Trigger, resolve_tax_years
     "Individuals Employments Income API (by NINO; MTD Income Tax users only).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON.")
+@click.option(
+    "--pushgateway",
+    metavar="URL",
+    help="Push the run's metrics to this Prometheus Pushgateway (base URL, e.g. "
+    "http://pushgateway:9091) as job 'hmrc-sync'. Default: HMRC_SYNC_PUSHGATEWAY_URL.",
+)
 @database_option
-def sync(tax_year: str, source: str, as_json: bool, database_url: str | None) -> None:
+def sync(
+    tax_year: str, source: str, as_json: bool, pushgateway: str | None, database_url: str | None
+) -> None:
     """Fetch HMRC's figures for each tax year and keep a snapshot when they changed.
 
     Exit codes: 0 done (including years HMRC has not published yet); 3 re-authorisation
@@ -46,6 +55,9 @@ def sync(tax_year: str, source: str, as_json: bool, database_url: str | None) ->
     try:
         require_migrated(container)
         report = container.sync_service().run(years, source=source, trigger=Trigger.CLI)
+        target = pushgateway or container.settings.pushgateway_url
+        if target:
+            push_metrics(container, target)
     finally:
         container.close()
     if as_json:

@@ -62,6 +62,13 @@ def test_sync_keeps_one_row_per_employer_and_only_adds_changed_ones(
             "52000.00"
         )
 
+        # A CronJob-style run sends the BATCH_PROCESS_DIRECT headers on every API request.
+        for api in ("individual-tax", "individual-income", "individual-employment"):
+            verdicts = hmrc.fraud_verdicts(api, "BATCH_PROCESS_DIRECT")
+            assert verdicts, f"no request to {api} was recorded"
+            for verdict in verdicts:
+                assert verdict.code != "INVALID_HEADERS", verdict.as_hmrc_json()
+
         unchanged = container.sync_service().run([YEAR])
         assert unchanged.snapshots_added == 0
         assert len(_snapshots(container)) == 2

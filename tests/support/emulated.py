@@ -23,6 +23,7 @@ from hmrc_sync.emulator.config import ApplicationConfig, EmulatorConfig, FaultCo
 from hmrc_sync.emulator.figures import EmployerFigures as SeedEmployer
 from hmrc_sync.emulator.figures import annual_bodies
 from hmrc_sync.emulator.state import Emulator
+from hmrc_sync.fraud_validator import Verdict, validate_headers
 from hmrc_sync.inprocess import serve_in_thread
 from hmrc_sync.settings import DEFAULT_SCOPES, Settings, load_settings
 from hmrc_sync.taxyear import TaxYear
@@ -74,6 +75,12 @@ class EmulatedHmrc:
         store.write(record, expected_version=current.version if current else None)
         return record
 
+    # ------------------------------------------------------------------ fraud headers
+    def fraud_verdicts(self, api: str, connection_method: str) -> list[Verdict]:
+        """The validator's verdict on the latest request to each of ``api``'s endpoints."""
+        recorded = self.emulator.recorded_requests(self.client_id, api, connection_method)
+        return [validate_headers(dict(r.headers), now=r.timestamp) for r in recorded]
+
     # ------------------------------------------------------------------ configuration
     def settings_values(self, database_url: str) -> dict[str, Any]:
         return {
@@ -111,6 +118,7 @@ def emulated_hmrc(
     faults: FaultConfig | None = None,
     services: Sequence[str] = ("self-assessment", "national-insurance"),
     access_token_lifetime: dt.timedelta = dt.timedelta(hours=4),
+    redirect_uris: Sequence[str] = (REDIRECT_URI,),
 ) -> Iterator[EmulatedHmrc]:
     client_id = f"test-{secrets.token_hex(6)}"
     client_secret = secrets.token_urlsafe(18)
@@ -119,7 +127,7 @@ def emulated_hmrc(
             ApplicationConfig(
                 client_id=client_id,
                 client_secret=SecretStr(client_secret),
-                redirect_uris=(REDIRECT_URI,),
+                redirect_uris=tuple(redirect_uris),
             ),
         ),
         rate_limit=rate_limit,

@@ -39,7 +39,7 @@ def is_owner(state: AppState, request: Request) -> bool:
     return state.signer.verify("owner", cookie, OWNER_COOKIE_MAX_AGE) == "owner"
 
 
-def _page(
+def page(
     state: AppState, request: Request, name: str, status: int = 200, **context: object
 ) -> HTMLResponse:
     return state.templates.TemplateResponse(request, name, context, status_code=status)
@@ -49,7 +49,7 @@ def owner_required(state: AppState, request: Request) -> Response | None:
     """None for the owner; otherwise the 401 sign-in page."""
     if is_owner(state, request):
         return None
-    return _page(
+    return page(
         state,
         request,
         "owner_login.html",
@@ -73,7 +73,7 @@ def owner_login(
     target = next if next.startswith("/") and not next.startswith("//") else "/"
     if state.signer is None or not tokens_match(admin_token, settings.admin_token):
         log.warning("owner sign-in refused")
-        return _page(
+        return page(
             state,
             request,
             "owner_login.html",
@@ -151,7 +151,7 @@ def callback(
     grant = grant_from_response(response, utcnow(), container.settings.scopes)
     container.token_manager.store_new_grant(grant)
     log.info("new HMRC grant stored; it expires at %s", grant.grant_expires_at.isoformat())
-    page = _page(
+    confirmation = page(
         state,
         request,
         "message.html",
@@ -161,12 +161,12 @@ def callback(
         link="/",
         link_text="Back to the status page",
     )
-    page.delete_cookie(STATE_COOKIE)
-    return page
+    confirmation.delete_cookie(STATE_COOKIE)
+    return confirmation
 
 
 def _refuse(state: AppState, request: Request, message: str) -> HTMLResponse:
-    return _page(
+    return page(
         state,
         request,
         "message.html",

@@ -11,13 +11,15 @@ from fastapi.responses import JSONResponse
 from hmrc_sync.app.deps import StateDep
 from hmrc_sync.app.security import bearer, tokens_match
 from hmrc_sync.errors import HmrcSyncError
+from hmrc_sync.sync import Trigger, resolve_tax_years
 
 log = logging.getLogger(__name__)
 router = APIRouter()
 
 
 @router.post("/sync", include_in_schema=False)
-def run_sync(state: StateDep, request: Request) -> JSONResponse:
+def run_sync(state: StateDep, request: Request, tax_year: str = "current") -> JSONResponse:
+    """Run a sync for ``?tax_year=`` (``current`` by default; ``all``, ``previous`` or a year)."""
     settings = state.container.settings
     if not tokens_match(bearer(request.headers.get("authorization")), settings.webhook_token):
         return JSONResponse(
@@ -25,13 +27,17 @@ def run_sync(state: StateDep, request: Request) -> JSONResponse:
             status_code=401,
             headers={"WWW-Authenticate": "Bearer"},
         )
+    try:
+        years = resolve_tax_years(tax_year)
+    except ValueError as exc:
+        return JSONResponse({"error": "bad_request", "message": str(exc)}, status_code=400)
     if not state.sync_lock.acquire(blocking=False):
         return JSONResponse(
             {"error": "busy", "message": "a sync is already running; try again when it ends"},
             status_code=409,
         )
     try:
-        report = state.container.sync_service().run(trigger="webhook")
+        report = state.container.sync_service().run(years, trigger=Trigger.WEBHOOK)
         body: dict[str, Any] = report.as_json()
         return JSONResponse(body, status_code=200 if report.exit_code == 0 else 502)
     except HmrcSyncError as exc:

@@ -1,0 +1,229 @@
+"""The owner's status page (``GET /``) and its "Sync now" (``POST /sync/browser``), which runs
+a sync with the ``WEB_APP_VIA_SERVER`` fraud-prevention headers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+
+from hmrc_sync.app.deps import AppState, StateDep
+from hmrc_sync.app.routes.oauth import owner_required, page
+from hmrc_sync.app.web_fraud import (
+    DEVICE_COOKIE,
+    DEVICE_COOKIE_MAX_AGE,
+    BrowserDataError,
+    web_app_context,
+)
+from hmrc_sync.db.models import SyncRun
+from hmrc_sync.errors import HmrcSyncError
+from hmrc_sync.fraud_headers import WEB_APP_VIA_SERVER, build_web_app_headers
+from hmrc_sync.snapshots import availability_map, latest_snapshots
+from hmrc_sync.sync import Trigger, resolve_tax_years
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+
+BROWSER_FIELDS = (
+    "user_agent",
+    "screen_width",
+    "screen_height",
+    "screen_scaling",
+    "colour_depth",
+    "window_width",
+    "window_height",
+    "utc_offset_minutes",
+)
+APIS = (
+    "individual-tax",
+    "individual-income",
+    "individual-employment",
+    "individual-benefits",
+    "national-insurance",
+)
+
+
+def money(value: Decimal | None) -> str:
+    return "—" if value is None else f"£{value:,.2f}"
+
+
+def _grant_view(state: AppState, now: dt.datetime) -> dict[str, Any] | None:
+    current = state.container.token_store.read()
+    record = current.value if current else None
+    if record is None or record.grant is None:
+        return None
+    grant = record.grant
+    if record.reauthorisation_required:
+        label, css = "re-authorisation required", "bad"
+    elif grant.grant_expired(now=now):
+        label, css = "expired", "bad"
+    else:
+        days = (grant.grant_expires_at - now).days
+        label, css = "granted", "ok" if days > 30 else "warn"
+    return {
+        "state": label,
+        "css": css,
+        "granted_at": f"{grant.granted_at:%Y-%m-%d %H:%M} UTC",
+        "expires_at": f"{grant.grant_expires_at:%Y-%m-%d}",
+        "days_left": max(0, (grant.grant_expires_at - now).days),
+        "access_expires_at": f"{grant.access_token_expires_at:%Y-%m-%d %H:%M} UTC",
+        "reason": record.reauthorisation_reason,
+    }
+
+
+def _last_run(state: AppState) -> dict[str, Any] | None:
+    with state.container.sessions() as session:
+        run = session.scalars(
+            select(SyncRun).where(SyncRun.finished_at.is_not(None)).order_by(SyncRun.id.desc())
+        ).first()
+    if run is None or run.finished_at is None:
+        return None
+    return {
+        "outcome": run.outcome.replace("_", " "),
+        "css": "ok" if run.outcome == "ok" else "bad",
+        "finished_at": f"{run.finished_at:%Y-%m-%d %H:%M} UTC",
+        "trigger": run.trigger,
+        "requests": run.requests,
+        "snapshots_added": run.snapshots_added,
+        "error": run.summary.get("error"),
+    }
+
+
+def status_context(state: AppState) -> dict[str, Any]:
+    now = dt.datetime.now(dt.UTC)
+    with state.container.sessions() as session:
+        snapshots = latest_snapshots(session)
+        availability = availability_map(session)
+    years: dict[str, dict[str, str]] = {}
+    for (tax_year, api), row in availability.items():
+        years.setdefault(tax_year, {})[api] = row.state.replace("_", " ")
+    return {
+        "title": "Status",
+        "grant": _grant_view(state, now),
+        "last_run": _last_run(state),
+        "years": [{"tax_year": y, "states": years[y]} for y in sorted(years, reverse=True)],
+        "apis": APIS,
+        "snapshots": snapshots,
+        "money": money,
+        "browser_fields": BROWSER_FIELDS,
+    }
+
+
+def _with_device_cookie(state: AppState, request: Request, response: Response) -> Response:
+    response.set_cookie(
+        DEVICE_COOKIE,
+        state.container.device_id,
+        max_age=DEVICE_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.get("/", include_in_schema=False)
+def status_page(state: StateDep, request: Request) -> Response:
+    refusal = owner_required(state, request)
+    if refusal is not None:
+        return refusal
+    response = page(state, request, "status.html", **status_context(state))
+    return _with_device_cookie(state, request, response)
+
+
+def _same_origin(request: Request) -> bool:
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    if not origin:
+        return False
+    parts = urlsplit(origin)
+    return f"{parts.scheme}://{parts.netloc}" == f"{request.url.scheme}://{request.url.netloc}"
+
+
+@router.post("/sync/browser", include_in_schema=False)
+async def sync_from_browser(state: StateDep, request: Request) -> Response:
+    refusal = owner_required(state, request)
+    if refusal is not None:
+        return refusal
+    if not _same_origin(request):
+        return page(
+            state,
+            request,
+            "message.html",
+            403,
+            title="Refused",
+            message="This form must be sent from the status page itself.",
+            link="/",
+            link_text="Back to the status page",
+        )
+    form: Mapping[str, str] = {k: str(v) for k, v in (await request.form()).items()}
+    return await _run_browser_sync(state, request, form)
+
+
+async def _run_browser_sync(state: AppState, request: Request, form: Mapping[str, str]) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    container = state.container
+    device_id = request.cookies.get(DEVICE_COOKIE) or container.device_id
+    if device_id != container.device_id:
+        device_id = container.device_id  # the cookie is tied to the stored device id
+    try:
+        context = web_app_context(request, form, container.settings, device_id)
+    except BrowserDataError as exc:
+        return page(
+            state,
+            request,
+            "message.html",
+            400,
+            title="Sync not started",
+            message=exc.message,
+            link="/",
+            link_text="Back to the status page",
+        )
+    if not state.sync_lock.acquire(blocking=False):
+        return page(
+            state,
+            request,
+            "message.html",
+            409,
+            title="Sync already running",
+            message="A sync is already running; try again when it ends.",
+            link="/",
+            link_text="Back to the status page",
+        )
+    try:
+        service = container.sync_service(
+            connection_method=WEB_APP_VIA_SERVER, headers=lambda: build_web_app_headers(context)
+        )
+        # The owner asked for everything HMRC may still hold, not just the current year.
+        years = resolve_tax_years("all")
+        report = await run_in_threadpool(service.run, years, trigger=Trigger.BROWSER)
+    except HmrcSyncError as exc:
+        return page(
+            state,
+            request,
+            "message.html",
+            503,
+            title="Sync failed",
+            message=exc.message,
+            link="/",
+            link_text="Back to the status page",
+        )
+    finally:
+        state.sync_lock.release()
+    response: HTMLResponse = page(
+        state,
+        request,
+        "message.html",
+        200 if report.exit_code == 0 else 502,
+        title="Sync finished" if report.exit_code == 0 else "Sync did not complete",
+        message=report.summary_line(),
+        link="/",
+        link_text="Back to the status page",
+    )
+    return _with_device_cookie(state, request, response)
