@@ -354,9 +354,8 @@ class HmrcAuth(httpx.Auth):
     def __init__(self, manager: TokenManager) -> None:
         self._manager = manager
 
-    def sync_auth_flow(
-        self, request: httpx.Request
-    ) -> Generator[httpx.Request, httpx.Response, None]:
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """httpx reads the 401's body for us (``requires_response_body``) before we see it."""
         token = self._manager.access_token()
         request.headers["Authorization"] = f"Bearer {token.get_secret_value()}"
         response = yield request

@@ -17,7 +17,7 @@ from hmrc_sync.bootstrap import Container, bootstrap
 from hmrc_sync.db.engine import upgrade
 from hmrc_sync.inprocess import free_port, serve_in_thread
 from hmrc_sync.taxyear import TaxYear
-from tests.support.emulated import EmulatedHmrc, emulated_hmrc, employer
+from tests.support.emulated import EmulatedHmrc, employer, emulated_hmrc
 from tests.support.shared import in_ci
 
 ADMIN = "owner-admin-token-0123456789"
@@ -83,7 +83,8 @@ def test_status_page_sync_now_and_reauthorise(running: Running) -> None:
         )
         page = context.new_page()
         response = page.goto(running.url + "/")
-        assert response is not None and response.status == 401
+        assert response is not None
+        assert response.status == 401
         page.get_by_label("Admin token").fill(ADMIN)
         page.get_by_role("button", name="Continue").click()
         expect(page.get_by_role("heading", name="hmrc-sync")).to_be_visible()
@@ -116,7 +117,8 @@ def test_status_page_sync_now_and_reauthorise(running: Running) -> None:
         assert headers["gov-client-window-size"] == "width=1280&height=900"
 
         before = running.container.token_store.read()
-        assert before is not None and before.value.grant is not None
+        assert before is not None
+        assert before.value.grant is not None
         page.get_by_role("link", name="Re-authorise with HMRC").click()
         page.get_by_label("User ID").fill(running.hmrc.user_id)
         page.get_by_label("Password").fill(running.hmrc.password)
@@ -124,7 +126,8 @@ def test_status_page_sync_now_and_reauthorise(running: Running) -> None:
         page.get_by_role("button", name="Grant authority", exact=True).click()
         expect(page.get_by_role("heading", name="Access granted")).to_be_visible()
         after = running.container.token_store.read()
-        assert after is not None and after.value.grant is not None
+        assert after is not None
+        assert after.value.grant is not None
         assert (
             after.value.grant.refresh_token.get_secret_value()
             != before.value.grant.refresh_token.get_secret_value()

@@ -18,7 +18,7 @@ from hmrc_sync.emulator.config import FaultConfig
 from hmrc_sync.sync import EXIT_OK, EXIT_REAUTHORISE, EXIT_UNAVAILABLE
 from hmrc_sync.taxyear import TaxYear
 from hmrc_sync.tokenstore import FileTokenStore
-from tests.support.emulated import EmulatedHmrc, emulated_hmrc, employer
+from tests.support.emulated import EmulatedHmrc, employer, emulated_hmrc
 
 YEAR = TaxYear(2024)
 ACME = employer("123/AB45678", "Acme Analytics Ltd", "52000.00", "8232.00")
@@ -152,8 +152,9 @@ def test_hmrc_down_is_a_clean_failure_with_nothing_written(tmp_path: Path, sqlit
     store = FileTokenStore(Path(settings_values["token_file"]))
     assert store.read() is None
     try:
-        from hmrc_sync.tokenstore import Grant, TokenRecord
         from pydantic import SecretStr
+
+        from hmrc_sync.tokenstore import Grant, TokenRecord
 
         now = dt.datetime.now(dt.UTC)
         store.write(

@@ -12,7 +12,7 @@ import pytest
 from hmrc_sync.db.engine import make_engine, upgrade
 from hmrc_sync.taxyear import TaxYear
 from hmrc_sync.tokenstore import FileTokenStore, TokenStore, VaultTokenStore
-from tests.support.emulated import emulated_hmrc, employer
+from tests.support.emulated import employer, emulated_hmrc
 from tests.support.vault_server import VaultServer
 
 PROCESSES = 20
