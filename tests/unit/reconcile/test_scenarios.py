@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
+from hmrc_sync.paye import ni_for_period, tax_for_period
 from hmrc_sync.payslips import P60, Payslip
 from hmrc_sync.reconcile import (
     EXIT_MISMATCH,
@@ -377,3 +378,37 @@ def test_duplicate_and_missing_months_against_gross() -> None:
         "rsu_notional_pay",
         "salary_sacrifice",
     }
+
+
+def test_weekly_payroll_with_a_missing_week() -> None:
+    pay_to_date = paid = D(0)
+    slips, total_tax = [], D(0)
+    for week in range(1, 53):
+        day = YEAR.first_day + dt.timedelta(days=7 * (week - 1) + 3)
+        pay_to_date += D("900.00")
+        tax = tax_for_period(YEAR, "1257L", "weekly", week, D("900.00"), pay_to_date, paid)
+        paid += tax
+        total_tax += tax
+        if week == 10:
+            continue
+        slips.append(
+            Payslip(
+                day,
+                YEAR,
+                "Acme Ltd",
+                D("900.00"),
+                tax,
+                ni_for_period(day, "A", "weekly", D("900.00"))[0],
+                pay_frequency="weekly",
+                source_ref=f"w{week}",
+            )
+        )
+    hmrc = HmrcEmployment(YEAR, "1/A", "ACME LTD", D("900.00") * 52, total_tax)
+    result = run(slips, [hmrc])
+    pay = year_row(result, Metric.TAXABLE_PAY, Basis.HMRC)
+    assert (pay.status, pay.difference) == (Status.EXPLAINED, D("900.00"))
+    assert "tax period 10" in (pay.explanation_text or "")
+    audit = statuses(slip_rows(result, Metric.TAX))
+    assert {audit[w] for w in range(1, 10)} == {"match:None"}
+    assert {audit[w] for w in range(11, 53)} == {"explained:missing_period"}
+    assert set(statuses(slip_rows(result, Metric.NI)).values()) == {"match:None"}
