@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from hmrc_sync.reconcile.candidates import NAMES, VALUES, candidates
 from hmrc_sync.reconcile.explain import decide, money
@@ -86,14 +87,14 @@ def year_findings(ey: EmployerYear, ctx: YearContext, audit: Sequence[Finding]) 
     return findings
 
 
-def _finding(ey: EmployerYear, ctx: YearContext, **values: object) -> Finding:
+def _finding(ey: EmployerYear, ctx: YearContext, **values: Any) -> Finding:
     return Finding(
         tax_year=ey.tax_year,
         employer=ey.employer,
         employer_paye_ref=ey.employer_paye_ref,
         scope=Scope.YEAR,
         availability=ctx.availability,
-        **values,  # type: ignore[arg-type]
+        **values,
     )
 
 
