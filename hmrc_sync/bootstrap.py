@@ -66,13 +66,14 @@ class Container:
             return postgres_lock(self.engine)
         return file_lock(self.settings.token_file.parent / "refresh.lock")
 
-    def http_client(self, **kwargs: object) -> httpx.Client:
+    def http_client(self, auth: httpx.Auth | None = None) -> httpx.Client:
+        """A client for HMRC's API host (closed with the container)."""
         client = httpx.Client(
             base_url=self.settings.hmrc_api_base_url,
             timeout=self.settings.http_timeout_seconds,
             transport=self.transport,
             headers={"User-Agent": f"hmrc-sync/{__version__}"},
-            **kwargs,  # type: ignore[arg-type]
+            auth=auth,
         )
         self._http_clients.append(client)
         return client

@@ -23,6 +23,7 @@ COMMANDS: Final = {
     "serve": "hmrc_sync.commands.serve:serve",
     "emulator": "hmrc_sync.emulator.cli:emulator_command",
     "demo": "hmrc_sync.commands.demo:demo",
+    "fraud-headers": "hmrc_sync.commands.fraud:fraud_headers",
 }
 
 
