@@ -21,20 +21,23 @@ from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hmrc_sync.bootstrap import bootstrap  # noqa: E402
-from hmrc_sync.db.engine import upgrade  # noqa: E402
-from hmrc_sync.db.models import FetchLog  # noqa: E402
-from hmrc_sync.emulator.config import FaultConfig  # noqa: E402
-from hmrc_sync.sync import resolve_tax_years  # noqa: E402
-from tests.support.emulated import emulated_hmrc, employer  # noqa: E402
+from hmrc_sync.bootstrap import bootstrap
+from hmrc_sync.db.engine import upgrade
+from hmrc_sync.db.models import FetchLog
+from hmrc_sync.emulator.config import FaultConfig
+from hmrc_sync.sync import resolve_tax_years
+from tests.support.emulated import employer, emulated_hmrc
 
 RATE = 3
 
 
 def run_once(latency_ms: int) -> tuple[int, float, int]:
-    with tempfile.TemporaryDirectory() as workdir, emulated_hmrc(
-        Path(workdir), rate_limit=RATE, faults=FaultConfig(latency_ms=latency_ms)
-    ) as hmrc:
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        emulated_hmrc(
+            Path(workdir), rate_limit=RATE, faults=FaultConfig(latency_ms=latency_ms)
+        ) as hmrc,
+    ):
         years = resolve_tax_years("all")
         for index, year in enumerate(years):
             pay = Decimal(40000 + 1000 * index)
@@ -65,7 +68,9 @@ def main() -> None:
     for run in range(1, args.runs + 1):
         requests, wall, throttled = run_once(args.latency_ms)
         bound = requests / RATE
-        print(f"{run:>3} {requests:>8} {wall:>8.2f} {bound:>8.2f} {wall / bound:>6.3f} {throttled:>5}")
+        print(
+            f"{run:>3} {requests:>8} {wall:>8.2f} {bound:>8.2f} {wall / bound:>6.3f} {throttled:>5}"
+        )
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ COMMANDS: Final = {
     "emulator": "hmrc_sync.emulator.cli:emulator_command",
     "demo": "hmrc_sync.commands.demo:demo",
     "fraud-headers": "hmrc_sync.commands.fraud:fraud_headers",
+    "reconcile": "hmrc_sync.commands.reconcile:reconcile",
+    "payslips": "hmrc_sync.commands.payslips:payslips",
 }
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 import httpx
 from pydantic import SecretStr
@@ -26,7 +28,10 @@ from hmrc_sync.emulator.config import ApplicationConfig, EmulatorConfig
 from hmrc_sync.emulator.figures import EmployerFigures as SeedEmployer
 from hmrc_sync.errors import AuthorisationError
 from hmrc_sync.inprocess import serve_in_thread
+from hmrc_sync.jobs import JobResult, run_sync_job
 from hmrc_sync.oauth import grant_from_response, start_authorization, utcnow
+from hmrc_sync.payslips.importer import import_payslips_csv
+from hmrc_sync.sample_payslips import SampleYear, sample_year, write_payslips_csv
 from hmrc_sync.settings import DEFAULT_SCOPES, Settings, data_dir, load_settings
 from hmrc_sync.sync import SyncReport, Trigger
 from hmrc_sync.taxyear import TaxYear
@@ -43,19 +48,25 @@ class DemoYear:
     reconciled: bool
 
 
+ACME = ("Acme Analytics Ltd", "123/AB45678")
+
+
+def demo_payslips(today: dt.date) -> SampleYear:
+    """A year of monthly payslips at Acme (one month missing, an RSU vest, salary sacrifice)."""
+    before = TaxYear.containing(today).previous().previous()
+    return sample_year(before, employer=ACME[0], employer_paye_ref=ACME[1])
+
+
 def demo_years(today: dt.date) -> list[DemoYear]:
-    """The last three tax years, as a plausible career: one job, then a change of job, then
-    the current year, which HMRC has not reconciled yet."""
+    """The last three tax years, as a plausible career: one job (with its payslips), then a
+    change of job, then the current year, which HMRC has not reconciled yet."""
     current = TaxYear.containing(today)
     previous, before = current.previous(), current.previous().previous()
+    payslips = demo_payslips(today)
     return [
         DemoYear(
             before,
-            (
-                SeedEmployer(
-                    "123/AB45678", "Acme Analytics Ltd", Decimal("52000.00"), Decimal("8232.00")
-                ),
-            ),
+            (SeedEmployer(ACME[1], ACME[0], payslips.taxable_pay, payslips.income_tax),),
             reconciled=True,
         ),
         DemoYear(
@@ -85,9 +96,13 @@ def demo_years(today: dt.date) -> list[DemoYear]:
 @dataclass
 class DemoResult:
     container: Container
-    report: SyncReport
+    job: JobResult
     user_id: str
     years: list[DemoYear]
+
+    @property
+    def report(self) -> SyncReport:
+        return self.job.report
 
 
 def demo_settings(database_url: str | None) -> Settings:
@@ -115,7 +130,8 @@ def run_demo(
             ),
         ),
     )
-    years = demo_years(today or dt.datetime.now(dt.UTC).date())
+    today_date = today or dt.datetime.now(dt.UTC).date()
+    years = demo_years(today_date)
     base = demo_settings(database_url)
     progress("Starting the HMRC emulator on a loopback port")
     # The test-support calls count against the application's 3 requests/second too, so they
@@ -144,11 +160,22 @@ def run_demo(
             progress(f"Migrating {settings.database_url}")
             upgrade(container.engine)
             _grant_access(container, http, user, progress)
-        progress("Syncing every year")
-        report = container.sync_service().run(
-            [year.tax_year for year in years], trigger=Trigger.CLI
-        )
-    return DemoResult(container=container, report=report, user_id=user.user_id, years=years)
+        _import_payslips(container, today_date, progress)
+        progress("Syncing every year, then reconciling against the payslips")
+        job = run_sync_job(container, [year.tax_year for year in years], trigger=Trigger.CLI)
+    return DemoResult(container=container, job=job, user_id=user.user_id, years=years)
+
+
+def _import_payslips(container: Container, today: dt.date, progress: Progress) -> None:
+    sample = demo_payslips(today)
+    with tempfile.TemporaryDirectory() as workdir:
+        path = write_payslips_csv(sample.payslips, Path(workdir) / "payslips.csv")
+        imported = import_payslips_csv(container.engine, path)
+    progress(
+        f"Imported {len(sample.payslips)} sample payslips for {sample.tax_year.hmrc} "
+        f"({imported.added} new; month {sample.missing_month} missing, one RSU vest, "
+        "salary sacrifice)"
+    )
 
 
 def _seed(

@@ -8,6 +8,7 @@ service reports what the CronJob did in another pod (and a restart loses nothing
 * ``hmrc_sync_hmrc_requests_total{api,status}`` — from the append-only ``fetch_log``;
 * ``hmrc_sync_grant_expiry_timestamp_seconds``, ``hmrc_sync_reauthorisation_required`` — from
   the token store (never a token);
+* ``hmrc_sync_reconciliation_differences{status}`` — from the ``reconciliation`` table;
 
 ``hmrc_sync_token_refreshes_total{outcome}`` counts this process's refreshes. A CronJob run
 pushes all of them to a Pushgateway (``sync --pushgateway URL``).
@@ -25,7 +26,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from hmrc_sync.db.models import FetchLog, SyncRun
+from hmrc_sync.db.models import FetchLog, ReconciliationFinding, SyncRun
 from hmrc_sync.errors import HmrcSyncError
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ class StateCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         yield from self._sync_metrics()
         yield from self._grant_metrics()
+        yield from self._reconciliation_metrics()
 
     def _sync_metrics(self) -> Iterator[Metric]:
         last_ok = GaugeMetricFamily(
@@ -135,6 +137,28 @@ class StateCollector(Collector):
         reauth.add_metric([], 1.0 if needed else 0.0)
         yield expiry
         yield reauth
+
+    def _reconciliation_metrics(self) -> Iterator[Metric]:
+        gauge = GaugeMetricFamily(
+            "hmrc_sync_reconciliation_differences",
+            "Findings of the latest reconciliation of each tax year, by status.",
+            labels=["status"],
+        )
+        try:
+            with self._container.sessions() as session:
+                counts = dict(
+                    session.execute(
+                        select(ReconciliationFinding.status, func.count()).group_by(
+                            ReconciliationFinding.status
+                        )
+                    ).all()
+                )
+        except SQLAlchemyError as exc:
+            log.warning("metrics: the reconciliation could not be read: %s", type(exc).__name__)
+            return
+        for status in ("match", "explained", "mismatch"):
+            gauge.add_metric([status], float(counts.get(status, 0)))
+        yield gauge
 
 
 def build_registry(container: Container) -> tuple[CollectorRegistry, ProcessMetrics]:

@@ -8,6 +8,7 @@ import click
 
 from hmrc_sync.commands.common import database_option
 from hmrc_sync.db.engine import mask_url
+from hmrc_sync.reconcile.report import as_table
 from hmrc_sync.snapshots import availability_map, latest_snapshots
 
 
@@ -19,8 +20,9 @@ def _money(value: object) -> str:
 @database_option
 def demo(database_url: str | None) -> None:
     """Run the whole main job with no configuration: start the HMRC emulator, create a test
-    user, seed three tax years, grant access through the emulator's sign-in pages, sync every
-    year into the database and print what was stored.
+    user, seed three tax years, grant access through the emulator's sign-in pages, import a
+    year of sample payslips (one month missing, an RSU vest, salary sacrifice), sync every
+    year into the database, reconcile, and print what was stored and every finding.
 
     Uses the default SQLite database unless --database-url is given, and a demo token file
     that never touches your real grant. Safe to run again: unchanged figures add no rows.
@@ -63,6 +65,11 @@ def demo(database_url: str | None) -> None:
                 f"{grant.grant_expires_at:%Y-%m-%d}; stored in {container.token_store.describe()}"
             )
         click.echo(report.summary_line())
+        if result.job.reconciliation is not None and result.job.reconciliation.findings:
+            click.echo("")
+            click.echo(as_table(result.job.reconciliation))
+        if line := result.job.reconciliation_line():
+            click.echo(line)
     finally:
         container.close()
     sys.exit(report.exit_code)

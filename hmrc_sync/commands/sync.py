@@ -8,6 +8,7 @@ import sys
 import click
 
 from hmrc_sync.commands.common import database_option, make_container, require_migrated
+from hmrc_sync.jobs import run_sync_job
 from hmrc_sync.metrics import push_metrics
 from hmrc_sync.normalise import SOURCE_INDIVIDUAL, SOURCE_MTD
 from hmrc_sync.sync import Trigger, resolve_tax_years
@@ -54,16 +55,19 @@ def sync(
     container = make_container(database_url)
     try:
         require_migrated(container)
-        report = container.sync_service().run(years, source=source, trigger=Trigger.CLI)
+        job = run_sync_job(container, years, source=source, trigger=Trigger.CLI)
+        report = job.report
         target = pushgateway or container.settings.pushgateway_url
         if target:
             push_metrics(container, target)
     finally:
         container.close()
     if as_json:
-        click.echo(json.dumps(report.as_json(), indent=2))
+        click.echo(json.dumps(job.as_json(), indent=2))
     else:
         click.echo(report.summary_line())
+        if line := job.reconciliation_line():
+            click.echo(line)
     if report.exit_code:
         if not as_json and report.error:
             click.echo(f"Error: {report.error}", err=True)

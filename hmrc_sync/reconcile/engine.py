@@ -60,7 +60,10 @@ def reconcile(data: ReconcileInput) -> ReconcileResult:
             data.options,
         )
     return ReconcileResult(
-        tuple(sorted(set(data.tax_years), reverse=True)), tuple(findings), data.options.tolerance
+        tuple(sorted(set(data.tax_years), reverse=True)),
+        tuple(findings),
+        data.options.tolerance,
+        availability=dict(data.availability),
     )
 
 

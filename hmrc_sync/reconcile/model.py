@@ -168,6 +168,7 @@ class ReconcileResult:
     tax_years: tuple[TaxYear, ...]
     findings: tuple[Finding, ...]
     tolerance: Decimal = DEFAULT_TOLERANCE
+    availability: Mapping[TaxYear, YearAvailability] = field(default_factory=dict)
 
     def count(self, status: Status, scope: Scope | None = None) -> int:
         return sum(

@@ -122,7 +122,9 @@ def as_table(result: ReconcileResult) -> str:
     lines: list[str] = []
     for year in result.tax_years:
         in_year = [f for f in result.findings if f.tax_year == year]
-        availability = next((f.availability for f in in_year if f.availability), None)
+        availability = result.availability.get(year) or next(
+            (f.availability for f in in_year if f.availability), None
+        )
         state = availability.value.replace("_", " ") if availability else "not fetched"
         lines.append(f"Tax year {year.hmrc}  (HMRC data: {state})")
         if not in_year:

@@ -96,8 +96,16 @@ def test_status_page_sync_now_and_reauthorise(running: Running) -> None:
         expect(page.get_by_role("heading", name="Sync finished")).to_be_visible()
         page.get_by_role("link", name="Back to the status page").click()
         expect(page.locator("#last-outcome")).to_have_text("ok")
-        expect(page.get_by_role("cell", name="Acme Analytics Ltd")).to_be_visible()
-        expect(page.get_by_role("cell", name="£52,000.00")).to_be_visible()
+        snapshots = page.get_by_role(
+            "table", name="HMRC's latest figures per tax year and employer"
+        )
+        expect(snapshots.get_by_role("cell", name="Acme Analytics Ltd")).to_be_visible()
+        expect(snapshots.get_by_role("cell", name="£52,000.00")).to_be_visible()
+        # No payslips were imported: the reconciliation explains HMRC's employer as one-sided.
+        reconciliation = page.get_by_role(
+            "table", name="HMRC's figures against your payslips, per tax year and employer"
+        )
+        expect(reconciliation.get_by_role("cell", name="explained").first).to_be_visible()
 
         # Every API request of the browser-started sync carried valid WEB_APP_VIA_SERVER headers.
         for api in ("individual-tax", "individual-income", "individual-employment"):

@@ -22,9 +22,10 @@ from hmrc_sync.app.web_fraud import (
     BrowserDataError,
     web_app_context,
 )
-from hmrc_sync.db.models import SyncRun
+from hmrc_sync.db.models import ReconciliationFinding, SyncRun
 from hmrc_sync.errors import HmrcSyncError
 from hmrc_sync.fraud_headers import WEB_APP_VIA_SERVER, build_web_app_headers
+from hmrc_sync.jobs import run_sync_job
 from hmrc_sync.snapshots import availability_map, latest_snapshots
 from hmrc_sync.sync import Trigger, resolve_tax_years
 
@@ -41,6 +42,7 @@ BROWSER_FIELDS = (
     "window_height",
     "utc_offset_minutes",
 )
+STATUSES = ("match", "explained", "mismatch")
 APIS = (
     "individual-tax",
     "individual-income",
@@ -96,11 +98,26 @@ def _last_run(state: AppState) -> dict[str, Any] | None:
     }
 
 
+def _reconciliation(session: Any) -> dict[str, Any]:
+    rows = session.scalars(
+        select(ReconciliationFinding).order_by(
+            ReconciliationFinding.tax_year.desc(), ReconciliationFinding.id
+        )
+    ).all()
+    counts = {status: sum(1 for r in rows if r.status == status) for status in STATUSES}
+    return {
+        "counts": counts,
+        "year_findings": [r for r in rows if r.scope == "year"],
+        "mismatched_payslips": [r for r in rows if r.scope != "year" and r.status == "mismatch"],
+    }
+
+
 def status_context(state: AppState) -> dict[str, Any]:
     now = dt.datetime.now(dt.UTC)
     with state.container.sessions() as session:
         snapshots = latest_snapshots(session)
         availability = availability_map(session)
+        reconciliation = _reconciliation(session)
     years: dict[str, dict[str, str]] = {}
     for (tax_year, api), row in availability.items():
         years.setdefault(tax_year, {})[api] = row.state.replace("_", " ")
@@ -113,6 +130,7 @@ def status_context(state: AppState) -> dict[str, Any]:
         "snapshots": snapshots,
         "money": money,
         "browser_fields": BROWSER_FIELDS,
+        "reconciliation": reconciliation,
     }
 
 
@@ -197,12 +215,16 @@ async def _run_browser_sync(state: AppState, request: Request, form: Mapping[str
             link_text="Back to the status page",
         )
     try:
-        service = container.sync_service(
-            connection_method=WEB_APP_VIA_SERVER, headers=lambda: build_web_app_headers(context)
-        )
         # The owner asked for everything HMRC may still hold, not just the current year.
-        years = resolve_tax_years("all")
-        report = await run_in_threadpool(service.run, years, trigger=Trigger.BROWSER)
+        job = await run_in_threadpool(
+            run_sync_job,
+            container,
+            resolve_tax_years("all"),
+            trigger=Trigger.BROWSER,
+            connection_method=WEB_APP_VIA_SERVER,
+            headers=lambda: build_web_app_headers(context),
+        )
+        report = job.report
     except HmrcSyncError as exc:
         return page(
             state,

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from hmrc_sync.app.deps import StateDep
 from hmrc_sync.app.security import bearer, tokens_match
 from hmrc_sync.errors import HmrcSyncError
+from hmrc_sync.jobs import run_sync_job
 from hmrc_sync.sync import Trigger, resolve_tax_years
 
 log = logging.getLogger(__name__)
@@ -37,9 +38,9 @@ def run_sync(state: StateDep, request: Request, tax_year: str = "current") -> JS
             status_code=409,
         )
     try:
-        report = state.container.sync_service().run(years, trigger=Trigger.WEBHOOK)
-        body: dict[str, Any] = report.as_json()
-        return JSONResponse(body, status_code=200 if report.exit_code == 0 else 502)
+        job = run_sync_job(state.container, years, trigger=Trigger.WEBHOOK)
+        body: dict[str, Any] = job.as_json()
+        return JSONResponse(body, status_code=200 if job.exit_code == 0 else 502)
     except HmrcSyncError as exc:
         return JSONResponse(
             {"error": type(exc).__name__, "message": exc.message, "exit_code": exc.exit_code},
