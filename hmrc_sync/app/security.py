@@ -13,8 +13,9 @@ import hmac
 import time
 from dataclasses import dataclass, field
 from threading import Lock
-from typing import Final
+from typing import Final, Literal
 
+from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from pydantic import SecretStr
 
@@ -84,3 +85,23 @@ class PendingStates:
         cutoff = time.monotonic() - self.max_age_s
         for key in [k for k, (created, _, _) in self._items.items() if created < cutoff]:
             del self._items[key]
+
+
+def set_cookie(
+    response: Response,
+    request: Request,
+    name: str,
+    value: str,
+    *,
+    max_age: int,
+    samesite: Literal["strict", "lax"] = "strict",
+) -> None:
+    """An HttpOnly cookie, Secure whenever the service is reached over HTTPS."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite=samesite,
+        secure=request.url.scheme == "https",
+    )

@@ -22,22 +22,11 @@ from hmrc_sync.emulator.gateway import (
 )
 from hmrc_sync.emulator.jsonvalue import JsonObject, JsonResponse, JsonValue
 from hmrc_sync.emulator.state import RecordedRequest, hmrc_timestamp
+from hmrc_sync.fraud_rules import CONNECTION_METHODS
 
 if TYPE_CHECKING:
     from hmrc_sync.fraud_validator import Verdict
 
-CONNECTION_METHODS: Final = frozenset(
-    {
-        "BATCH_PROCESS_DIRECT",
-        "DESKTOP_APP_DIRECT",
-        "DESKTOP_APP_VIA_SERVER",
-        "MOBILE_APP_DIRECT",
-        "MOBILE_APP_VIA_SERVER",
-        "OTHER_DIRECT",
-        "OTHER_VIA_SERVER",
-        "WEB_APP_VIA_SERVER",
-    }
-)
 # HMRC's apiIdentifier enum (txm-fph-validator-api 1.0); the emulator serves only one of them.
 HMRC_FEEDBACK_APIS: Final = frozenset(
     {

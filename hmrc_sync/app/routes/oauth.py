@@ -20,6 +20,7 @@ from hmrc_sync.app.security import (
     STATE_COOKIE,
     STATE_MAX_AGE,
     bearer,
+    set_cookie,
     tokens_match,
 )
 from hmrc_sync.errors import AuthorisationError, HmrcSyncError
@@ -83,13 +84,12 @@ def owner_login(
             error="That is not the admin token.",
         )
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(
+    set_cookie(
+        response,
+        request,
         OWNER_COOKIE,
         state.signer.sign("owner", "owner"),
         max_age=OWNER_COOKIE_MAX_AGE,
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
     )
     return response
 
@@ -108,13 +108,13 @@ def authorize(state: StateDep, request: Request) -> Response:
     state.pending.add(pending.state, pending.code_verifier.get_secret_value(), pending.redirect_uri)
     response = RedirectResponse(pending.url, status_code=303)
     signer = state.require_signer()
-    response.set_cookie(
+    set_cookie(
+        response,
+        request,
         STATE_COOKIE,
         signer.sign("state", pending.state),
         max_age=STATE_MAX_AGE,
-        httponly=True,
         samesite="lax",  # HMRC's redirect back is a top-level cross-site navigation
-        secure=request.url.scheme == "https",
     )
     return response
 

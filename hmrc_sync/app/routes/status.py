@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from hmrc_sync.app.deps import AppState, StateDep
 from hmrc_sync.app.routes.oauth import owner_required, page
+from hmrc_sync.app.security import set_cookie
 from hmrc_sync.app.web_fraud import (
     DEVICE_COOKIE,
     DEVICE_COOKIE_MAX_AGE,
@@ -135,13 +136,8 @@ def status_context(state: AppState) -> dict[str, Any]:
 
 
 def _with_device_cookie(state: AppState, request: Request, response: Response) -> Response:
-    response.set_cookie(
-        DEVICE_COOKIE,
-        state.container.device_id,
-        max_age=DEVICE_COOKIE_MAX_AGE,
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
+    set_cookie(
+        response, request, DEVICE_COOKIE, state.container.device_id, max_age=DEVICE_COOKIE_MAX_AGE
     )
     return response
 
