@@ -23,7 +23,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             continue
         if relative.parts and relative.parts[0] in TIERS:
             item.add_marker(getattr(pytest.mark, relative.parts[0]))
-        if "postgres_url" in getattr(item, "fixturenames", ()) or "[postgres" in item.name:
+        if "postgres_url" in getattr(item, "fixturenames", ()) or "postgres" in item.name:
             item.add_marker(pytest.mark.postgres)
 
 
