@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-import webbrowser
 
 import click
 
 from hmrc_sync.commands.common import make_container
-from hmrc_sync.errors import AuthorisationError, ReauthorisationRequired
-from hmrc_sync.loopback import LoopbackCallback
-from hmrc_sync.oauth import grant_from_response, start_authorization, utcnow
+from hmrc_sync.errors import ReauthorisationRequired
+from hmrc_sync.installed_flow import authorize_installed_app, person_visits
+from hmrc_sync.oauth import utcnow
 from hmrc_sync.tokenstore import TokenRecord
 
 
@@ -38,33 +37,9 @@ def login(no_browser: bool, timeout: int) -> None:
     replaces the old one and lasts 18 months.
     """
     container = make_container()
-    settings = container.settings
     try:
-        if not settings.client_id:
-            raise AuthorisationError(
-                "HMRC_SYNC_CLIENT_ID is not set: use your application's client id from HMRC's "
-                "Developer Hub (or the one `hmrc-sync emulator` prints)"
-            )
-        endpoint = container.token_endpoint
-        pending = start_authorization(
-            settings.hmrc_authorize_url, settings.client_id, settings.redirect_uri, settings.scopes
-        )
-        with LoopbackCallback(settings.redirect_uri) as callback:
-            click.echo("Open this address to sign in at HMRC and grant access:")
-            click.echo(pending.url)
-            if not no_browser:
-                webbrowser.open(pending.url)
-            click.echo(f"Waiting up to {timeout} s for HMRC to send you back...", err=True)
-            result = callback.wait(timeout)
-        if result.state != pending.state:
-            raise AuthorisationError("HMRC's answer did not match this sign-in (state); try again")
-        if result.error or not result.code:
-            raise AuthorisationError(
-                f"access was not granted ({result.error or 'no code'}); nothing was changed"
-            )
-        response = endpoint.exchange_code(result.code, pending.redirect_uri, pending.code_verifier)
-        grant = grant_from_response(response, utcnow(), settings.scopes)
-        container.token_manager.store_new_grant(grant)
+        visit = person_visits(open_browser=not no_browser, timeout_s=timeout)
+        grant = authorize_installed_app(container, visit, timeout)
         click.echo(
             f"Access granted until {grant.grant_expires_at:%d %B %Y}; "
             f"stored in {container.token_store.describe()}."
