@@ -1,0 +1,47 @@
+"""headless_auth.py's production guard: which settings it refuses, and which it lets through."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from hmrc_sync.headless_login import production_refusal
+from hmrc_sync.settings import load_settings
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"environment": "production"},
+        {"api_base_url": "https://api.service.hmrc.gov.uk"},
+        {"api_base_url": "https://API.Service.HMRC.gov.uk./"},
+        {"api_base_url": "api.service.hmrc.gov.uk"},
+        {"authorize_url": "https://www.tax.service.gov.uk/oauth/authorize"},
+        {
+            "api_base_url": "http://127.0.0.1:8443",
+            "authorize_url": "https://www.tax.service.gov.uk:443/oauth/authorize?x=1",
+        },
+        {"environment": "production", "authorize_url": "http://127.0.0.1:8443/oauth/authorize"},
+    ],
+)
+def test_production_is_refused(overrides: dict[str, Any]) -> None:
+    refusal = production_refusal(load_settings(**overrides))
+    assert refusal is not None
+    assert refusal.startswith("refusing to run against HMRC production")
+    assert "HMRC does not allow software to drive its sign-in and grant pages" in refusal
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"environment": "sandbox"},
+        {"api_base_url": "https://test-api.service.hmrc.gov.uk"},
+        {"authorize_url": "https://test-www.tax.service.gov.uk/oauth/authorize"},
+        {"environment": "production", "api_base_url": "http://127.0.0.1:8443"},
+        {"api_base_url": "https://api.service.hmrc.gov.uk.example.org"},
+    ],
+)
+def test_the_sandbox_and_the_emulator_are_allowed(overrides: dict[str, Any]) -> None:
+    assert production_refusal(load_settings(**overrides)) is None
