@@ -49,6 +49,7 @@ EXIT_OK: Final = 0
 EXIT_REAUTHORISE: Final = ReauthorisationRequired.exit_code
 EXIT_UNAVAILABLE: Final = HmrcUnavailable.exit_code
 EXIT_PARTIAL: Final = 5
+EXIT_FAILED: Final = HmrcSyncError.exit_code
 
 T = TypeVar("T")
 
@@ -268,16 +269,16 @@ class SyncService:
                             )
                         )
                     break
-        except ReauthorisationRequired as exc:
-            report.error = exc.message
-            report.exit_code = EXIT_REAUTHORISE
-        except HmrcSyncError as exc:
+        except HmrcSyncError as exc:  # re-authorisation (3), budget (4), configuration (2), ...
             report.error = exc.message
             report.exit_code = exc.exit_code
         else:
             failed = [y for y in report.years if y.outcome is YearOutcome.FAILED]
             if failed and len(failed) == len(report.years):
-                report.exit_code = EXIT_UNAVAILABLE
+                # Nothing was done: an outage says so (4); HMRC refusing us is a plain error.
+                report.exit_code = (
+                    EXIT_UNAVAILABLE if any(y.unavailable for y in failed) else EXIT_FAILED
+                )
                 report.error = failed[0].error
             elif failed:
                 report.exit_code = EXIT_PARTIAL
