@@ -14,13 +14,11 @@ from typing import TYPE_CHECKING
 from hmrc_sync.client.mtd_models import BenefitsInKind, FinancialDetailsSource
 from hmrc_sync.errors import HmrcError, HmrcNotFound
 from hmrc_sync.normalise import SOURCE_MTD
-from hmrc_sync.snapshots import EmployerFigures, Observation
+from hmrc_sync.snapshots import ApiCall, EmployerFigures, Observation
 from hmrc_sync.taxyear import TaxYear
 
 if TYPE_CHECKING:
     from hmrc_sync.client.api import HmrcClient
-    from hmrc_sync.sync import _Call
-
 MTD_API = "individuals-employments-income"
 
 
@@ -33,16 +31,14 @@ def _benefits_total(benefits: BenefitsInKind | None) -> Decimal | None:
 
 def fetch_mtd_figures(
     client: HmrcClient, nino: str, year: TaxYear
-) -> tuple[list[EmployerFigures], dict[str, _Call]]:
-    from hmrc_sync.sync import _Call
-
+) -> tuple[list[EmployerFigures], dict[str, ApiCall]]:
     try:
         listing = client.list_employments(nino, year)
     except HmrcNotFound as exc:
-        return [], {MTD_API: _Call(Observation.NOT_FOUND, exc.status, exc.code)}
+        return [], {MTD_API: ApiCall(Observation.NOT_FOUND, exc.status, exc.code)}
     except HmrcError as exc:
         if exc.status == 403:
-            return [], {MTD_API: _Call(Observation.FORBIDDEN, exc.status, exc.code)}
+            return [], {MTD_API: ApiCall(Observation.FORBIDDEN, exc.status, exc.code)}
         raise
     figures: list[EmployerFigures] = []
     for listed in listing.employments:
@@ -66,4 +62,4 @@ def fetch_mtd_figures(
                 raw={"list": listing.raw, "financial-details": details.raw},
             )
         )
-    return figures, {MTD_API: _Call(Observation.DATA, 200)}
+    return figures, {MTD_API: ApiCall(Observation.DATA, 200)}

@@ -39,6 +39,15 @@ class Observation(StrEnum):
 
 
 @dataclass(frozen=True)
+class ApiCall:
+    """What one API call for one tax year found, with HMRC's status and error code."""
+
+    observation: Observation
+    status: int | None = None
+    code: str | None = None
+
+
+@dataclass(frozen=True)
 class EmployerFigures:
     """HMRC's figures for one employer in one tax year, merged across the APIs."""
 

@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hmrc_sync.client.api import HmrcClient
 from hmrc_sync.client.records import RequestRecord
 from hmrc_sync.db.models import FetchLog, SyncRun
 from hmrc_sync.errors import (
+    ConfigurationError,
     HmrcError,
     HmrcNotFound,
     HmrcSyncError,
@@ -31,7 +33,9 @@ from hmrc_sync.errors import (
     ReauthorisationRequired,
 )
 from hmrc_sync.normalise import SOURCE_INDIVIDUAL, SOURCE_MTD, merge_individual
+from hmrc_sync.normalise_mtd import fetch_mtd_figures
 from hmrc_sync.snapshots import (
+    ApiCall,
     AvailabilityState,
     EmployerFigures,
     Observation,
@@ -204,13 +208,6 @@ API_SCOPES: Final = {
 }
 
 
-@dataclass
-class _Call:
-    observation: Observation
-    status: int | None = None
-    code: str | None = None
-
-
 class SyncService:
     def __init__(
         self,
@@ -333,10 +330,10 @@ class SyncService:
 
     def _fetch_individual(
         self, client: HmrcClient, year: TaxYear
-    ) -> tuple[list[EmployerFigures], dict[str, _Call]]:
+    ) -> tuple[list[EmployerFigures], dict[str, ApiCall]]:
         assert self._utr is not None
         utr = self._utr
-        calls: dict[str, _Call] = {}
+        calls: dict[str, ApiCall] = {}
         wanted = {api for api, scope in API_SCOPES.items() if scope in self._scopes}
 
         def fetch(api: str, method: Callable[[str, TaxYear], T]) -> T | None:
@@ -345,14 +342,14 @@ class SyncService:
             try:
                 value = method(utr, year)
             except HmrcNotFound as exc:
-                calls[api] = _Call(Observation.NOT_FOUND, exc.status, exc.code)
+                calls[api] = ApiCall(Observation.NOT_FOUND, exc.status, exc.code)
                 return None
             except HmrcError as exc:
                 if exc.status == 403 and exc.code in ("INVALID_SCOPE", "RESOURCE_FORBIDDEN"):
-                    calls[api] = _Call(Observation.FORBIDDEN, exc.status, exc.code)
+                    calls[api] = ApiCall(Observation.FORBIDDEN, exc.status, exc.code)
                     return None
                 raise
-            calls[api] = _Call(Observation.DATA, 200)
+            calls[api] = ApiCall(Observation.DATA, 200)
             return value
 
         tax = fetch("individual-tax", client.get_individual_tax)
@@ -374,16 +371,12 @@ class SyncService:
 
     def _fetch_mtd(
         self, client: HmrcClient, year: TaxYear
-    ) -> tuple[list[EmployerFigures], dict[str, _Call]]:
-        from hmrc_sync.normalise_mtd import fetch_mtd_figures
-
+    ) -> tuple[list[EmployerFigures], dict[str, ApiCall]]:
         assert self._nino is not None
         return fetch_mtd_figures(client, self._nino, year)
 
     # ------------------------------------------------------------------ bookkeeping
     def _check_identifiers(self, source: str) -> None:
-        from hmrc_sync.errors import ConfigurationError
-
         if source == SOURCE_MTD and not self._nino:
             raise ConfigurationError("HMRC_SYNC_NINO is not set: --source mtd needs the NINO")
         if source != SOURCE_MTD and not self._utr:
@@ -407,8 +400,6 @@ class SyncService:
             )
 
     def _finish_run(self, report: SyncReport) -> None:
-        from sqlalchemy import select
-
         with self._sessions.begin() as session:
             row = session.scalars(select(SyncRun).where(SyncRun.run_id == report.run_id)).one()
             row.finished_at = report.finished_at

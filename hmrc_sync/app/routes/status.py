@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from hmrc_sync.app.deps import AppState, StateDep
 from hmrc_sync.app.routes.oauth import owner_required, page
@@ -180,12 +181,9 @@ async def sync_from_browser(state: StateDep, request: Request) -> Response:
 
 
 async def _run_browser_sync(state: AppState, request: Request, form: Mapping[str, str]) -> Response:
-    from starlette.concurrency import run_in_threadpool
-
     container = state.container
-    device_id = request.cookies.get(DEVICE_COOKIE) or container.device_id
-    if device_id != container.device_id:
-        device_id = container.device_id  # the cookie is tied to the stored device id
+    # The device-id cookie is tied to the stored id, which is what HMRC always receives.
+    device_id = container.device_id
     try:
         context = web_app_context(request, form, container.settings, device_id)
     except BrowserDataError as exc:
