@@ -56,10 +56,14 @@ class EmulatedHmrc:
 
     # ------------------------------------------------------------------ grants
     def grant(
-        self, store: TokenStore, *, access_expires_in: dt.timedelta = dt.timedelta(hours=4)
+        self,
+        store: TokenStore,
+        *,
+        access_expires_in: dt.timedelta = dt.timedelta(hours=4),
+        scopes: Sequence[str] = DEFAULT_SCOPES,
     ) -> TokenRecord:
         """A grant as if the owner had signed in; the stored access token expires as asked."""
-        issued = self.emulator.issue_grant(self.user_id, self.client_id, DEFAULT_SCOPES)
+        issued = self.emulator.issue_grant(self.user_id, self.client_id, scopes)
         assert issued.refresh_token is not None
         now = dt.datetime.now(dt.UTC)
         record = TokenRecord.new().with_grant(
@@ -68,7 +72,7 @@ class EmulatedHmrc:
                 refresh_token=SecretStr(issued.refresh_token),
                 access_token_expires_at=now + access_expires_in,
                 granted_at=now,
-                scopes=DEFAULT_SCOPES,
+                scopes=tuple(scopes),
             )
         )
         current = store.read()
