@@ -32,19 +32,19 @@ import click
 from pydantic import SecretStr
 
 from hmrc_sync.commands.common import make_container
+from hmrc_sync.commands.sign_in_scripts import (
+    CONTEXT_SETTINGS,
+    exits_on_error,
+    fetch_options,
+    sign_in_then_fetch,
+)
 from hmrc_sync.errors import ConfigurationError
-from hmrc_sync.headless_login import (
+from hmrc_sync.oauth.headless import (
     DEFAULT_CHROMIUM,
     ProductionRefused,
     chromium_visits,
     find_chromium,
     production_refusal,
-)
-from hmrc_sync.sign_in_scripts import (
-    CONTEXT_SETTINGS,
-    exits_on_error,
-    fetch_options,
-    sign_in_then_fetch,
 )
 from hmrc_sync.taxyear import TaxYear
 

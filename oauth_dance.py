@@ -32,13 +32,13 @@ from __future__ import annotations
 import click
 
 from hmrc_sync.commands.common import make_container
-from hmrc_sync.installed_flow import person_visits
-from hmrc_sync.sign_in_scripts import (
+from hmrc_sync.commands.sign_in_scripts import (
     CONTEXT_SETTINGS,
     exits_on_error,
     fetch_options,
     sign_in_then_fetch,
 )
+from hmrc_sync.oauth.installed_app import person_visits
 from hmrc_sync.taxyear import TaxYear
 
 

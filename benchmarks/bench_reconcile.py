@@ -2,7 +2,7 @@
 
     uv run python benchmarks/bench_reconcile.py [--years 1 10 100] [--repeat 3]
 
-Each "tax year" is one employer's year built by ``hmrc_sync.sample_payslips.sample_year``:
+Each "tax year" is one employer's year built by ``hmrc_sync.demo.sample_payslips.sample_year``:
 eleven monthly payslips (one month missing, one RSU vest, a salary sacrifice every month),
 HMRC's figures and a P60 for the whole year, so every year has explained gaps and the audit
 walks its alternative paths for the months after the gap. PAYE rates exist for 2016-17 to
@@ -33,6 +33,7 @@ from typing import TypeVar
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from hmrc_sync.db.engine import make_engine, upgrade
+from hmrc_sync.demo.sample_payslips import SampleYear, sample_year
 from hmrc_sync.reconcile import (
     HmrcEmployment,
     ReconcileInput,
@@ -40,8 +41,7 @@ from hmrc_sync.reconcile import (
     YearAvailability,
     reconcile,
 )
-from hmrc_sync.reconciliation import store_result
-from hmrc_sync.sample_payslips import SampleYear, sample_year
+from hmrc_sync.reconcile.store import store_result
 from hmrc_sync.taxyear import TaxYear
 
 FIRST, YEARS_WITH_RATES = 2016, 11

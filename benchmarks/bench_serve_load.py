@@ -39,8 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hmrc_sync.bootstrap import bootstrap
 from hmrc_sync.db.engine import upgrade
 from hmrc_sync.emulator.config import FaultConfig
-from hmrc_sync.inprocess import free_port
-from hmrc_sync.sync import resolve_tax_years
+from hmrc_sync.emulator.inprocess import free_port
+from hmrc_sync.sync.model import resolve_tax_years
 from tests.support.emulated import EmulatedHmrc, employer, emulated_hmrc
 
 ENDPOINTS = ("/healthz", "/metrics", "/")

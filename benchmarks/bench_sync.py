@@ -25,7 +25,7 @@ from hmrc_sync.bootstrap import bootstrap
 from hmrc_sync.db.engine import upgrade
 from hmrc_sync.db.models import FetchLog
 from hmrc_sync.emulator.config import FaultConfig
-from hmrc_sync.sync import resolve_tax_years
+from hmrc_sync.sync.model import resolve_tax_years
 from tests.support.emulated import employer, emulated_hmrc
 
 RATE = 3

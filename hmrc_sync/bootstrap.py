@@ -24,15 +24,15 @@ from hmrc_sync.client.ratelimit import RateLimiter
 from hmrc_sync.client.retry import RequestBudget, RetryPolicy
 from hmrc_sync.db.engine import is_postgres, make_engine, session_factory
 from hmrc_sync.errors import ConfigurationError
-from hmrc_sync.locks import LockFactory, file_lock, postgres_lock
+from hmrc_sync.fraud_headers.model import ConnectionMethod
 from hmrc_sync.metrics import ProcessMetrics, build_registry
 from hmrc_sync.oauth import HmrcAuth, TokenEndpoint, TokenManager
+from hmrc_sync.oauth.locks import LockFactory, file_lock, postgres_lock
 from hmrc_sync.settings import Settings
-from hmrc_sync.sync import FetchLogRecorder, SyncService
+from hmrc_sync.sync.service import FetchLogRecorder, SyncService
 from hmrc_sync.tokenstore import TokenStore, ensure_device_id, make_token_store
 
 HeaderSource = Callable[[], Mapping[str, str]]
-BATCH = "BATCH_PROCESS_DIRECT"
 
 
 @dataclass
@@ -139,8 +139,8 @@ class Container:
 
     def batch_fraud_headers(self) -> HeaderSource:
         """Fraud-prevention headers for an unattended run, collected afresh for each request."""
-        from hmrc_sync.fraud_context import collect_batch_context
         from hmrc_sync.fraud_headers import build_batch_headers
+        from hmrc_sync.fraud_headers.collector import collect_batch_context
 
         device = UUID(self.device_id)
 
@@ -150,10 +150,13 @@ class Container:
         return headers
 
     def sync_service(
-        self, *, connection_method: str = BATCH, headers: HeaderSource | None = None
+        self,
+        *,
+        connection_method: ConnectionMethod = ConnectionMethod.BATCH_PROCESS_DIRECT,
+        headers: HeaderSource | None = None,
     ) -> SyncService:
         settings = self.settings
-        if headers is None and connection_method == BATCH:
+        if headers is None and connection_method is ConnectionMethod.BATCH_PROCESS_DIRECT:
             headers = self.batch_fraud_headers()
         return SyncService(
             sessions=self.sessions,

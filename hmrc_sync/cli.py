@@ -21,7 +21,7 @@ COMMANDS: Final = {
     "sync": "hmrc_sync.commands.sync:sync",
     "auth": "hmrc_sync.commands.auth:auth",
     "serve": "hmrc_sync.commands.serve:serve",
-    "emulator": "hmrc_sync.emulator.cli:emulator_command",
+    "emulator": "hmrc_sync.commands.emulator:emulator_command",
     "demo": "hmrc_sync.commands.demo:demo",
     "fraud-headers": "hmrc_sync.commands.fraud:fraud_headers",
     "reconcile": "hmrc_sync.commands.reconcile:reconcile",

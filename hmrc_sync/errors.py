@@ -1,9 +1,15 @@
-"""hmrc-sync's exceptions. Every error the user can see derives from ``HmrcSyncError``.
+"""hmrc-sync's exit codes and exceptions: the one home of both.
+
+``ExitCode`` is every code a command or script can exit with (the README's table lists the
+same). Every error the user can see derives from ``HmrcSyncError`` and carries its code:
 
 ::
 
     HmrcSyncError                      exit code 1 unless a subclass says otherwise
     ├── ConfigurationError             a setting is missing or malformed (exit 2)
+    │   └── ProductionRefused          a Phase 1 script pointed at HMRC production (exit 7;
+    │                                  in hmrc_sync.oauth.headless)
+    ├── BrowserDataError               a browser sent no fraud-header data (exit 2; hmrc_sync.app)
     ├── DatabaseError                  the database cannot be reached or migrated
     ├── TokenStoreError                the token store cannot be read or written
     │   └── TokenConflictError         compare-and-set lost: another process wrote first
@@ -19,13 +25,27 @@ Messages never carry tokens or secrets: build them from codes and public identif
 
 from __future__ import annotations
 
+from enum import IntEnum
 from typing import ClassVar
+
+
+class ExitCode(IntEnum):
+    """What hmrc-sync's commands and scripts exit with."""
+
+    OK = 0
+    FAILED = 1  # an error not listed below; or HMRC refused every year of a sync
+    CONFIGURATION = 2  # a setting, option or input is missing or malformed
+    REAUTHORISE = 3  # the grant is gone or expired: sign in again
+    HMRC_UNAVAILABLE = 4  # HMRC could not be reached, kept failing, or the budget ran out
+    PARTIAL = 5  # a sync finished some tax years and failed others
+    MISMATCH = 6  # reconcile found a difference nothing explains
+    PRODUCTION_REFUSED = 7  # a Phase 1 script was pointed at HMRC production
 
 
 class HmrcSyncError(Exception):
     """Base class; ``exit_code`` is what the CLI exits with."""
 
-    exit_code: ClassVar[int] = 1
+    exit_code: ClassVar[ExitCode] = ExitCode.FAILED
     default_message: ClassVar[str] = "hmrc-sync failed"
 
     def __init__(self, message: str | None = None) -> None:
@@ -37,7 +57,7 @@ class HmrcSyncError(Exception):
 
 
 class ConfigurationError(HmrcSyncError):
-    exit_code = 2
+    exit_code = ExitCode.CONFIGURATION
     default_message = "invalid configuration"
 
 
@@ -58,7 +78,7 @@ class AuthorisationError(HmrcSyncError):
 
 
 class ReauthorisationRequired(AuthorisationError):
-    exit_code = 3
+    exit_code = ExitCode.REAUTHORISE
     default_message = (
         "re-authorisation required: HMRC no longer accepts the stored grant; "
         "run `hmrc-sync auth login` (or open /authorize on the service) to grant access again"
@@ -85,7 +105,7 @@ class HmrcError(HmrcSyncError):
 
 
 class HmrcUnavailable(HmrcError):
-    exit_code = 4
+    exit_code = ExitCode.HMRC_UNAVAILABLE
     default_message = "HMRC is unavailable; try again later"
 
 
@@ -94,5 +114,5 @@ class HmrcNotFound(HmrcError):
 
 
 class RequestBudgetExceeded(HmrcSyncError):
-    exit_code = 4
+    exit_code = ExitCode.HMRC_UNAVAILABLE
     default_message = "the request budget for this run is used up; HMRC may be failing"

@@ -23,7 +23,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hmrc_sync import __version__
-from hmrc_sync.fraud_encoding import encode_key_values, encode_list, encode_verbatim
 from hmrc_sync.fraud_headers import (
     BatchContext,
     BrowserContext,
@@ -46,7 +45,8 @@ from hmrc_sync.fraud_headers import (
     percent_encode,
     unavailable_data,
 )
-from hmrc_sync.fraud_validator import Verdict, validate_headers
+from hmrc_sync.fraud_headers.encoding import encode_key_values, encode_list, encode_verbatim
+from hmrc_sync.fraud_headers.validator import Verdict, validate_headers
 
 # The spec's timestamp examples are from 2020 but its multi-factor ones from 2021, so the
 # collection timestamps here are the 2021 day of the multi-factor example.
@@ -1128,7 +1128,7 @@ class TestHmrcValidatorSmoke:
     ) -> None:
         from uuid import uuid4
 
-        from hmrc_sync.fraud_context import collect_batch_context
+        from hmrc_sync.fraud_headers.collector import collect_batch_context
 
         headers = build_batch_headers(collect_batch_context(device_id=uuid4()))
         answer = validator_client(headers)

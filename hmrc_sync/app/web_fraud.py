@@ -19,7 +19,7 @@ from uuid import UUID
 
 from fastapi import Request
 
-from hmrc_sync.errors import HmrcSyncError
+from hmrc_sync.errors import ExitCode, HmrcSyncError
 from hmrc_sync.fraud_headers import (
     BrowserContext,
     ServerContext,
@@ -30,7 +30,7 @@ from hmrc_sync.fraud_headers import (
     direct_hop,
     is_public_ip,
 )
-from hmrc_sync.fraud_model import Screen
+from hmrc_sync.fraud_headers.model import Screen
 from hmrc_sync.settings import Settings
 
 DEVICE_COOKIE = "hmrc_sync_device"
@@ -43,7 +43,7 @@ SINGLE_FACTOR = Unavailable(
 
 
 class BrowserDataError(HmrcSyncError):
-    exit_code = 2
+    exit_code = ExitCode.CONFIGURATION
     default_message = "the page did not send the browser data HMRC requires"
 
 

@@ -4,7 +4,9 @@ Build one ``RateLimiter`` for the process and one ``RequestBudget`` per run, and
 ``HmrcClient`` an ``httpx.Client`` configured with HMRC's base URL, timeouts and OAuth.
 """
 
-from hmrc_sync.client.api import HmrcClient
+from typing import TYPE_CHECKING
+
+from hmrc_sync import lazy_exports
 from hmrc_sync.client.endpoints import Endpoint
 from hmrc_sync.client.errors import (
     HmrcBadRequest,
@@ -14,7 +16,6 @@ from hmrc_sync.client.errors import (
     HmrcUnauthorised,
     InvalidIdentifier,
 )
-from hmrc_sync.client.jsonio import dumps_exact, loads_exact
 from hmrc_sync.client.models import (
     BenefitsSummary,
     Class1,
@@ -49,6 +50,16 @@ from hmrc_sync.client.mtd_models import (
 from hmrc_sync.client.ratelimit import RateLimiter
 from hmrc_sync.client.records import Outcome, RequestRecord
 from hmrc_sync.client.retry import RequestBudget, RetryPolicy
+from hmrc_sync.jsonio import dumps as dumps_exact
+from hmrc_sync.jsonio import loads as loads_exact
+
+if TYPE_CHECKING:
+    from hmrc_sync.client.api import HmrcClient
+
+_LAZY = {
+    "HmrcClient": "hmrc_sync.client.api",
+}
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 __all__ = [
     "BenefitsInKind",

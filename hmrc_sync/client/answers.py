@@ -8,7 +8,7 @@ import httpx
 from pydantic import ValidationError
 
 from hmrc_sync.client.errors import redact
-from hmrc_sync.client.jsonio import loads_exact
+from hmrc_sync.jsonio import loads
 
 # HMRC's MTD APIs send X-CorrelationId; the platform and the emulator may use the others.
 CORRELATION_HEADERS: Final = ("X-CorrelationId", "X-Correlation-ID", "CorrelationId")
@@ -36,7 +36,7 @@ def error_body(response: httpx.Response, secrets: list[str]) -> tuple[str | None
     The code is cleaned here; the message is quoted (and cleaned) only where it is shown.
     """
     try:
-        body = loads_exact(response.content)
+        body = loads(response.content)
     except ValueError:
         return None, None
     if not isinstance(body, dict):

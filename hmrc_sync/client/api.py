@@ -28,7 +28,6 @@ from hmrc_sync.client.errors import (
     quote_hmrc_message,
     unavailable_error,
 )
-from hmrc_sync.client.jsonio import loads_exact
 from hmrc_sync.client.models import (
     BenefitsSummary,
     EmploymentSummary,
@@ -47,6 +46,7 @@ from hmrc_sync.client.ratelimit import RateLimiter
 from hmrc_sync.client.records import Outcome, RequestRecord
 from hmrc_sync.client.retry import RequestBudget, RetryPolicy, parse_retry_after
 from hmrc_sync.errors import HmrcError
+from hmrc_sync.jsonio import loads
 from hmrc_sync.taxyear import TaxYear
 
 logger = logging.getLogger(__name__)
@@ -245,7 +245,7 @@ class HmrcClient:
             correlation_id = answers.correlation_id(response, secrets)
             if 200 <= status < 300:
                 try:
-                    result = parse(loads_exact(response.content))
+                    result = parse(loads(response.content))
                 except ValueError as exc:
                     self._emit(request, attempt, Outcome.ERROR, status, None, correlation_id)
                     raise invalid_response_error(

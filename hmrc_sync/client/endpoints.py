@@ -10,17 +10,60 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Final
 from urllib.parse import quote
 
 from hmrc_sync.client.errors import InvalidIdentifier
 
 
+class ApiName(StrEnum):
+    """HMRC's APIs as hmrc-sync names them everywhere: ``fetch_log``, ``api_availability``,
+    settings, metrics, the status page. The one home of these words."""
+
+    INDIVIDUAL_TAX = "individual-tax"
+    INDIVIDUAL_INCOME = "individual-income"
+    INDIVIDUAL_EMPLOYMENT = "individual-employment"
+    INDIVIDUAL_BENEFITS = "individual-benefits"
+    NATIONAL_INSURANCE = "national-insurance"
+    EMPLOYMENTS_INCOME = "individuals-employments-income"
+    FRAUD_HEADERS = "test-fraud-prevention-headers"
+
+    @property
+    def label(self) -> str:
+        """The API's name for people (the status page, reports)."""
+        return _LABELS[self]
+
+    @property
+    def scope(self) -> str | None:
+        """The OAuth scope that grants it (None for the application-restricted validator)."""
+        return _SCOPES.get(self)
+
+
+_LABELS: Final = {
+    ApiName.INDIVIDUAL_TAX: "Tax (Individual Tax)",
+    ApiName.INDIVIDUAL_INCOME: "Pay (Individual Income)",
+    ApiName.INDIVIDUAL_EMPLOYMENT: "Employers (Individual Employment)",
+    ApiName.INDIVIDUAL_BENEFITS: "Benefits (Individual Benefits)",
+    ApiName.NATIONAL_INSURANCE: "National Insurance",
+    ApiName.EMPLOYMENTS_INCOME: "Employments (MTD)",
+    ApiName.FRAUD_HEADERS: "Fraud-prevention header validator",
+}
+_SCOPES: Final = {
+    ApiName.INDIVIDUAL_TAX: "read:individual-tax",
+    ApiName.INDIVIDUAL_INCOME: "read:individual-income",
+    ApiName.INDIVIDUAL_EMPLOYMENT: "read:individual-employment",
+    ApiName.INDIVIDUAL_BENEFITS: "read:individual-benefits",
+    ApiName.NATIONAL_INSURANCE: "read:national-insurance",
+    ApiName.EMPLOYMENTS_INCOME: "read:self-assessment",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Endpoint:
     """One HMRC endpoint: ``api`` is the name recorded in ``fetch_log``."""
 
-    api: str
+    api: ApiName
     version: str
     template: str
 
@@ -36,22 +79,22 @@ class Endpoint:
 
 
 INDIVIDUAL_TAX: Final = Endpoint(
-    "individual-tax", "1.1", "/individual-tax/sa/{utr}/annual-summary/{taxYear}"
+    ApiName.INDIVIDUAL_TAX, "1.1", "/individual-tax/sa/{utr}/annual-summary/{taxYear}"
 )
 INDIVIDUAL_INCOME: Final = Endpoint(
-    "individual-income", "1.2", "/individual-income/sa/{utr}/annual-summary/{taxYear}"
+    ApiName.INDIVIDUAL_INCOME, "1.2", "/individual-income/sa/{utr}/annual-summary/{taxYear}"
 )
 INDIVIDUAL_EMPLOYMENT: Final = Endpoint(
-    "individual-employment", "1.2", "/individual-employment/sa/{utr}/annual-summary/{taxYear}"
+    ApiName.INDIVIDUAL_EMPLOYMENT, "1.2", "/individual-employment/sa/{utr}/annual-summary/{taxYear}"
 )
 INDIVIDUAL_BENEFITS: Final = Endpoint(
-    "individual-benefits", "1.1", "/individual-benefits/sa/{utr}/annual-summary/{taxYear}"
+    ApiName.INDIVIDUAL_BENEFITS, "1.1", "/individual-benefits/sa/{utr}/annual-summary/{taxYear}"
 )
 NATIONAL_INSURANCE: Final = Endpoint(
-    "national-insurance", "1.1", "/national-insurance/sa/{utr}/annual-summary/{taxYear}"
+    ApiName.NATIONAL_INSURANCE, "1.1", "/national-insurance/sa/{utr}/annual-summary/{taxYear}"
 )
 
-EMPLOYMENTS_INCOME_API: Final = "individuals-employments-income"
+EMPLOYMENTS_INCOME_API: Final = ApiName.EMPLOYMENTS_INCOME
 EMPLOYMENTS_LIST: Final = Endpoint(
     EMPLOYMENTS_INCOME_API, "2.0", "/individuals/employments-income/{nino}/{taxYear}"
 )
@@ -64,12 +107,27 @@ EMPLOYMENT_FINANCIAL_DETAILS: Final = Endpoint(
     "/individuals/employments-income/{nino}/{taxYear}/{employmentId}/financial-details",
 )
 
-FRAUD_HEADERS_API: Final = "test-fraud-prevention-headers"
+FRAUD_HEADERS_API: Final = ApiName.FRAUD_HEADERS
 FRAUD_HEADERS_VALIDATE: Final = Endpoint(
     FRAUD_HEADERS_API, "1.0", "/test/fraud-prevention-headers/validate"
 )
 FRAUD_HEADERS_FEEDBACK: Final = Endpoint(
     FRAUD_HEADERS_API, "1.0", "/test/fraud-prevention-headers/{api}/validation-feedback"
+)
+
+# The annual-summary APIs a sync of the Individual route reads, in the order it reads them.
+INDIVIDUAL_APIS: Final = (
+    ApiName.INDIVIDUAL_TAX,
+    ApiName.INDIVIDUAL_INCOME,
+    ApiName.INDIVIDUAL_EMPLOYMENT,
+    ApiName.INDIVIDUAL_BENEFITS,
+    ApiName.NATIONAL_INSURANCE,
+)
+# The APIs whose figures carry pay (what reconciliation compares with payslips).
+PAY_APIS: Final = (
+    ApiName.INDIVIDUAL_INCOME,
+    ApiName.INDIVIDUAL_TAX,
+    ApiName.EMPLOYMENTS_INCOME,
 )
 
 # ------------------------------------------------------------------------------- identifiers

@@ -2,9 +2,9 @@
 Benefits and National Insurance), field for field as HMRC documents them.
 
 Attributes are snake_case; each one's alias is HMRC's JSON name (``tax_taken_off_pay`` is
-``taxTakenOffPay``). Money is ``Decimal``: documents are parsed with ``jsonio.loads_exact``, so
+``taxTakenOffPay``). Money is ``Decimal``: documents are parsed with ``jsonio.loads``, so
 no figure ever passes through a float. Every top-level answer keeps HMRC's document as ``raw``
-(numbers as ``int``/``Decimal``; store it with ``jsonio.dumps_exact``). Unknown members are
+(numbers as ``int``/``Decimal``; store it with ``jsonio.dumps``). Unknown members are
 ignored here, as HMRC may add them within a version, and kept in ``raw``.
 """
 

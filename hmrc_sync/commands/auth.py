@@ -10,8 +10,8 @@ import click
 
 from hmrc_sync.commands.common import make_container
 from hmrc_sync.errors import ReauthorisationRequired
-from hmrc_sync.installed_flow import authorize_installed_app, person_visits
 from hmrc_sync.oauth import utcnow
+from hmrc_sync.oauth.installed_app import authorize_installed_app, person_visits
 from hmrc_sync.tokenstore import TokenRecord
 
 

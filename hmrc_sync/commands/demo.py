@@ -9,7 +9,7 @@ import click
 from hmrc_sync.commands.common import database_option
 from hmrc_sync.db.engine import mask_url
 from hmrc_sync.reconcile.report import as_table
-from hmrc_sync.snapshots import availability_map, latest_snapshots
+from hmrc_sync.sync.snapshots import availability_map, latest_snapshots
 
 
 def _money(value: object) -> str:
@@ -27,7 +27,7 @@ def demo(database_url: str | None) -> None:
     Uses the default SQLite database unless --database-url is given, and a demo token file
     that never touches your real grant. Safe to run again: unchanged figures add no rows.
     """
-    from hmrc_sync.demo import run_demo
+    from hmrc_sync.demo.run import run_demo
 
     result = run_demo(database_url, progress=lambda message: click.echo(f"· {message}", err=True))
     container = result.container

@@ -81,9 +81,9 @@ def fraud_headers(
 
     Exit code 0 only when the verdict is valid (warnings allowed).
     """
-    from hmrc_sync.fraud_context import collect_batch_context
     from hmrc_sync.fraud_headers import build_batch_headers
-    from hmrc_sync.fraud_validator import validate_headers
+    from hmrc_sync.fraud_headers.collector import collect_batch_context
+    from hmrc_sync.fraud_headers.validator import validate_headers
 
     container = make_container()
     try:

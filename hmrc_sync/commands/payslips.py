@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 
 from hmrc_sync.commands.common import database_option, make_container, require_migrated
+from hmrc_sync.commands.params import TaxYearParam
 from hmrc_sync.payslips import import_p60_csv, import_payslips_csv, make_payslip_source
 from hmrc_sync.settings import PayslipSourceKind
-from hmrc_sync.taxyear import TaxYear, TaxYearError
+from hmrc_sync.taxyear import TaxYear
 
 
 @click.group()
@@ -65,14 +66,13 @@ def import_file(file: Path, skip_bad: bool, is_p60: bool, database_url: str | No
 
 
 @payslips.command("list")
-@click.option("--tax-year", "tax_year", help="Only this tax year (e.g. 2024-25).")
+@click.option(
+    "--tax-year", "tax_year", type=TaxYearParam(), help="Only this tax year (e.g. 2024-25)."
+)
 @database_option
-def list_payslips(tax_year: str | None, database_url: str | None) -> None:
+def list_payslips(tax_year: TaxYear | None, database_url: str | None) -> None:
     """List the payslips and P60s the configured source (HMRC_SYNC_PAYSLIP_SOURCE) holds."""
-    try:
-        years = None if tax_year is None else [TaxYear.parse(tax_year)]
-    except TaxYearError as exc:
-        raise click.BadParameter(str(exc), param_hint="--tax-year") from None
+    years = None if tax_year is None else [tax_year]
     container = make_container(database_url)
     try:
         source = make_payslip_source(container.settings, container.engine)

@@ -8,19 +8,12 @@ from decimal import Decimal, InvalidOperation
 import click
 
 from hmrc_sync.commands.common import database_option, make_container, require_migrated
+from hmrc_sync.commands.params import TaxYearsParam, combine_tax_years
+from hmrc_sync.errors import ExitCode
 from hmrc_sync.paye import PayeInputError, parse_tax_code
-from hmrc_sync.reconcile import EXIT_MISMATCH
 from hmrc_sync.reconcile.report import as_csv, as_json, as_table
-from hmrc_sync.reconciliation import reconcile_and_store
-from hmrc_sync.taxyear import TaxYear, TaxYearError
-
-
-def parse_tax_years(values: tuple[str, ...]) -> list[TaxYear] | None:
-    """``all`` (or nothing) means every year with data; otherwise the years named."""
-    words = [word.strip() for value in values for word in value.split(",") if word.strip()]
-    if not words or any(word.lower() == "all" for word in words):
-        return None
-    return sorted({TaxYear.parse(word) for word in words}, reverse=True)
+from hmrc_sync.reconcile.store import reconcile_and_store
+from hmrc_sync.taxyear import TaxYear
 
 
 def _tolerance(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Decimal | None:
@@ -48,6 +41,7 @@ def _tax_code(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 @click.option(
     "--tax-year",
     "tax_years",
+    type=TaxYearsParam(),
     multiple=True,
     help="all (the default: every year with payslips, P60s or HMRC figures), current, "
     "previous, or a year such as 2024-25 (or 2024/25, 2024). Repeat or comma-separate for "
@@ -75,7 +69,7 @@ def _tax_code(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 )
 @database_option
 def reconcile(
-    tax_years: tuple[str, ...],
+    tax_years: tuple[tuple[TaxYear, ...], ...],
     output: str,
     tolerance: Decimal | None,
     tax_code: str | None,
@@ -96,10 +90,7 @@ def reconcile(
 
     Exit codes: 0 everything matches or is explained; 6 an unexplained mismatch remains.
     """
-    try:
-        years = parse_tax_years(tax_years)
-    except TaxYearError as exc:
-        raise click.BadParameter(str(exc), param_hint="--tax-year") from None
+    years = combine_tax_years(tax_years)
     container = make_container(database_url)
     try:
         require_migrated(container)
@@ -111,7 +102,8 @@ def reconcile(
     if not result.ok:
         if output == "table":
             click.echo(
-                f"{len(result.mismatches)} unexplained mismatch(es): exit {EXIT_MISMATCH}",
+                f"{len(result.mismatches)} unexplained mismatch(es): "
+                f"exit {ExitCode.MISMATCH.value}",
                 err=True,
             )
         sys.exit(result.exit_code)

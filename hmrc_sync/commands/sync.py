@@ -8,16 +8,18 @@ import sys
 import click
 
 from hmrc_sync.commands.common import database_option, make_container, require_migrated
-from hmrc_sync.jobs import run_sync_job
+from hmrc_sync.commands.params import ALL_YEARS, TaxYearsParam
 from hmrc_sync.metrics import push_metrics
-from hmrc_sync.normalise import SOURCE_INDIVIDUAL, SOURCE_MTD
-from hmrc_sync.sync import Trigger, resolve_tax_years
+from hmrc_sync.sync.jobs import run_sync_job
+from hmrc_sync.sync.model import SyncSource, Trigger, resolve_tax_years
+from hmrc_sync.taxyear import TaxYear
 
 
 @click.command()
 @click.option(
     "--tax-year",
-    "tax_year",
+    "tax_years",
+    type=TaxYearsParam(),
     default="current",
     show_default=True,
     help="current, previous, a year such as 2024-25 (or 2024/25, 2024), or 'all' for the "
@@ -25,8 +27,8 @@ from hmrc_sync.sync import Trigger, resolve_tax_years
 )
 @click.option(
     "--source",
-    type=click.Choice([SOURCE_INDIVIDUAL, SOURCE_MTD]),
-    default=SOURCE_INDIVIDUAL,
+    type=click.Choice([source.value for source in SyncSource]),
+    default=SyncSource.INDIVIDUAL.value,
     show_default=True,
     help="individual: the Self Assessment pre-population APIs (by UTR); mtd: the MTD "
     "Individuals Employments Income API (by NINO; MTD Income Tax users only).",
@@ -40,7 +42,11 @@ from hmrc_sync.sync import Trigger, resolve_tax_years
 )
 @database_option
 def sync(
-    tax_year: str, source: str, as_json: bool, pushgateway: str | None, database_url: str | None
+    tax_years: tuple[TaxYear, ...],
+    source: str,
+    as_json: bool,
+    pushgateway: str | None,
+    database_url: str | None,
 ) -> None:
     """Fetch HMRC's figures for each tax year and keep a snapshot when they changed.
 
@@ -48,10 +54,7 @@ def sync(
     required (run `hmrc-sync auth login`); 4 HMRC unavailable; 5 partly done (some years
     failed). A 404 from HMRC never deletes anything.
     """
-    try:
-        years = resolve_tax_years(tax_year)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--tax-year") from None
+    years = resolve_tax_years("all") if tax_years == ALL_YEARS else list(tax_years)
     container = make_container(database_url)
     try:
         require_migrated(container)

@@ -53,10 +53,10 @@ def is_postgres(engine: Engine) -> bool:
 
 def make_engine(raw_url: str, **kwargs: Any) -> Engine:
     """An engine whose JSON columns keep HMRC's numbers exact (``Decimal``, never float)."""
-    from hmrc_sync.client.jsonio import dumps_exact, loads_exact
+    from hmrc_sync.jsonio import dumps_with_floats, loads
 
-    kwargs.setdefault("json_serializer", dumps_exact)
-    kwargs.setdefault("json_deserializer", loads_exact)
+    kwargs.setdefault("json_serializer", dumps_with_floats)
+    kwargs.setdefault("json_deserializer", loads)
     url = normalise_url(raw_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":

@@ -9,14 +9,15 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from hmrc_sync.emulator import apis, control, fraud, mtd, oauth, test_support
 from hmrc_sync.emulator.config import EmulatorConfig
-from hmrc_sync.emulator.faults import FaultMiddleware
-from hmrc_sync.emulator.gateway import MATCHING_RESOURCE_NOT_FOUND, ApiError
-from hmrc_sync.emulator.jsonvalue import JsonResponse, error_body
-from hmrc_sync.emulator.pages import error_page
-from hmrc_sync.emulator.state import Emulator, utc_now
-from hmrc_sync.emulator.tokens import OAuthError
+from hmrc_sync.emulator.engine.faults import FaultMiddleware
+from hmrc_sync.emulator.engine.grants import OAuthError
+from hmrc_sync.emulator.engine.state import Emulator, utc_now
+from hmrc_sync.emulator.routes import apis, control, fraud, mtd, oauth
+from hmrc_sync.emulator.routes import hmrc_test_support as test_support
+from hmrc_sync.emulator.routes.gateway import MATCHING_RESOURCE_NOT_FOUND, ApiError
+from hmrc_sync.emulator.routes.pages import error_page
+from hmrc_sync.emulator.routes.responses import JsonResponse, error_body
 
 _PAGES = ("/oauth/authorize", "/oauth/grantscope", "/api-test-login/")
 

@@ -9,7 +9,7 @@ from typing import Final
 
 from pydantic import SecretStr
 
-from hmrc_sync.emulator.catalogue import SUBSCRIBABLE
+from hmrc_sync.emulator.data.catalogue import SUBSCRIBABLE
 
 DEFAULT_REDIRECT_URI: Final = "http://localhost:8080/oauth/callback"
 DEFAULT_ERROR_STATUSES: Final = (500, 503, 504)
@@ -37,7 +37,7 @@ class ApplicationConfig:
 
 @dataclass(frozen=True)
 class FaultConfig:
-    """Faults to inject, all off by default (see :mod:`hmrc_sync.emulator.faults`)."""
+    """Faults to inject, all off by default (see :mod:`hmrc_sync.emulator.engine.faults`)."""
 
     latency_ms: int = 0
     error_rate: float = 0.0

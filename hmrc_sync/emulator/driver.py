@@ -22,9 +22,9 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import httpx
 
-from hmrc_sync.emulator import jsonvalue
-from hmrc_sync.emulator.catalogue import NATIONAL_INSURANCE, TEST_SUPPORT_WORDS
-from hmrc_sync.emulator.figures import EmployerFigures, annual_bodies
+from hmrc_sync import jsonio
+from hmrc_sync.emulator.data.catalogue import NATIONAL_INSURANCE, TEST_SUPPORT_WORDS
+from hmrc_sync.emulator.data.figures import EmployerFigures, annual_bodies
 from hmrc_sync.taxyear import TaxYear
 
 TEST_SUPPORT_ACCEPT: Final = "application/vnd.hmrc.1.0+json"
@@ -84,7 +84,7 @@ def _json_call(
         client,
         method,
         url,
-        content=jsonvalue.dumps(body).encode(),
+        content=jsonio.dumps(body).encode(),
         headers={
             "Accept": TEST_SUPPORT_ACCEPT,
             "Authorization": f"Bearer {token}",
@@ -93,7 +93,7 @@ def _json_call(
     )
     if response.status_code != expected:
         raise DriverError(f"{method} {url}: {response.status_code} {response.text[:300]}")
-    return jsonvalue.loads(response.content)
+    return jsonio.loads(response.content)
 
 
 # --------------------------------------------------------------------------- tokens

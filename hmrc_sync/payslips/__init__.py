@@ -7,16 +7,36 @@
   hmrc-sync's own tables.
 """
 
-from hmrc_sync.payslips.csvfile import CsvRows, read_p60_csv, read_payslips_csv
-from hmrc_sync.payslips.importer import ImportReport, import_p60_csv, import_payslips_csv
+from typing import TYPE_CHECKING
+
+from hmrc_sync import lazy_exports
 from hmrc_sync.payslips.model import P60, Payslip, PayslipFileError, RowProblem
-from hmrc_sync.payslips.sources import (
-    CsvSource,
-    PayslipIngestSource,
-    PayslipSource,
-    TableSource,
-    make_payslip_source,
-)
+
+if TYPE_CHECKING:
+    from hmrc_sync.payslips.csvfile import CsvRows, read_p60_csv, read_payslips_csv
+    from hmrc_sync.payslips.importer import ImportReport, import_p60_csv, import_payslips_csv
+    from hmrc_sync.payslips.sources import (
+        CsvSource,
+        PayslipIngestSource,
+        PayslipSource,
+        TableSource,
+        make_payslip_source,
+    )
+
+_LAZY = {
+    "CsvRows": "hmrc_sync.payslips.csvfile",
+    "CsvSource": "hmrc_sync.payslips.sources",
+    "ImportReport": "hmrc_sync.payslips.importer",
+    "PayslipIngestSource": "hmrc_sync.payslips.sources",
+    "PayslipSource": "hmrc_sync.payslips.sources",
+    "TableSource": "hmrc_sync.payslips.sources",
+    "import_p60_csv": "hmrc_sync.payslips.importer",
+    "import_payslips_csv": "hmrc_sync.payslips.importer",
+    "make_payslip_source": "hmrc_sync.payslips.sources",
+    "read_p60_csv": "hmrc_sync.payslips.csvfile",
+    "read_payslips_csv": "hmrc_sync.payslips.csvfile",
+}
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 __all__ = [
     "P60",

@@ -11,7 +11,6 @@ and ``payslip_audit`` (per-payslip PAYE and NI), ``year`` (per-year sums), ``exp
 from hmrc_sync.reconcile.engine import reconcile
 from hmrc_sync.reconcile.model import (
     DEFAULT_TOLERANCE,
-    EXIT_MISMATCH,
     Basis,
     Code,
     Explanation,
@@ -28,7 +27,6 @@ from hmrc_sync.reconcile.model import (
 
 __all__ = [
     "DEFAULT_TOLERANCE",
-    "EXIT_MISMATCH",
     "Basis",
     "Code",
     "Explanation",

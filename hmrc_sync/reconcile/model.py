@@ -9,11 +9,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Final
 
+from hmrc_sync.errors import ExitCode
 from hmrc_sync.payslips.model import P60, Payslip
 from hmrc_sync.taxyear import TaxYear
 
 DEFAULT_TOLERANCE: Final = Decimal("1.00")
-EXIT_MISMATCH: Final = 6
 
 
 class Status(StrEnum):
@@ -185,5 +185,5 @@ class ReconcileResult:
         return not self.mismatches
 
     @property
-    def exit_code(self) -> int:
-        return 0 if self.ok else EXIT_MISMATCH
+    def exit_code(self) -> ExitCode:
+        return ExitCode.OK if self.ok else ExitCode.MISMATCH

@@ -152,7 +152,7 @@ def test_a_sync_pushes_its_metrics_to_the_pushgateway(
 
 
 def test_an_unreachable_pushgateway_does_not_fail_the_sync(tmp_path: Path, sqlite_url: str) -> None:
-    from hmrc_sync.inprocess import free_port
+    from hmrc_sync.emulator.inprocess import free_port
 
     container = bootstrap(load_settings(database_url=sqlite_url, token_file=tmp_path / "t.json"))
     upgrade(container.engine)

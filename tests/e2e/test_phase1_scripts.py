@@ -18,8 +18,8 @@ import pytest
 
 from hmrc_sync.bootstrap import bootstrap
 from hmrc_sync.emulator.driver import sign_in_and_grant
-from hmrc_sync.headless_login import EXIT_PRODUCTION_REFUSED
-from hmrc_sync.inprocess import free_port
+from hmrc_sync.emulator.inprocess import free_port
+from hmrc_sync.errors import ExitCode
 from hmrc_sync.taxyear import TaxYear
 from hmrc_sync.tokenstore import Grant
 from tests.support.emulated import EmulatedHmrc, employer, emulated_hmrc
@@ -265,7 +265,7 @@ def test_headless_auth_refuses_production_before_any_browser(
         timeout=SUBPROCESS_TIMEOUT,
         check=False,
     )
-    assert done.returncode == EXIT_PRODUCTION_REFUSED == 7  # distinct from 0-6 (errors, sync)
+    assert done.returncode == ExitCode.PRODUCTION_REFUSED == 7  # distinct from 0-6 (errors, sync)
     assert done.stdout == ""
     message = done.stderr.strip()
     assert message.startswith("Error: refusing to run against HMRC production")

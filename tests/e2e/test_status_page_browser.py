@@ -15,7 +15,7 @@ import pytest
 from hmrc_sync.app import create_app
 from hmrc_sync.bootstrap import Container, bootstrap
 from hmrc_sync.db.engine import upgrade
-from hmrc_sync.inprocess import free_port, serve_in_thread
+from hmrc_sync.emulator.inprocess import free_port, serve_in_thread
 from hmrc_sync.taxyear import TaxYear
 from tests.support.emulated import EmulatedHmrc, employer, emulated_hmrc
 from tests.support.shared import in_ci

@@ -15,7 +15,7 @@ from hmrc_sync.bootstrap import Container, bootstrap
 from hmrc_sync.db.engine import make_engine, upgrade
 from hmrc_sync.db.models import FetchLog, SyncRun, TaxYearSnapshot
 from hmrc_sync.emulator.config import FaultConfig
-from hmrc_sync.sync import EXIT_OK, EXIT_REAUTHORISE, EXIT_UNAVAILABLE
+from hmrc_sync.errors import ExitCode
 from hmrc_sync.taxyear import TaxYear
 from hmrc_sync.tokenstore import FileTokenStore
 from tests.support.emulated import EmulatedHmrc, employer, emulated_hmrc
@@ -50,7 +50,7 @@ def test_sync_keeps_one_row_per_employer_and_only_adds_changed_ones(
     hmrc.grant(container.token_store)
     try:
         first = container.sync_service().run([YEAR])
-        assert first.exit_code == EXIT_OK, first.error
+        assert first.exit_code == ExitCode.OK, first.error
         rows = _snapshots(container)
         assert [(r.tax_year, r.employer_paye_ref, r.gross_pay, r.income_tax) for r in rows] == [
             ("2024/25", "123/AB45678", Decimal("52000.00"), Decimal("8232.00")),
@@ -96,12 +96,12 @@ def test_not_yet_available_then_withdrawn_never_deletes(
     later = TaxYear(2025)
     try:
         report = container.sync_service().run([later])
-        assert report.exit_code == EXIT_OK
+        assert report.exit_code == ExitCode.OK
         assert report.years[0].outcome == "not_yet_available"
         container.sync_service().run([YEAR])
         hmrc.emulator.withdraw(hmrc.utr, YEAR)
         withdrawn = container.sync_service().run([YEAR])
-        assert withdrawn.exit_code == EXIT_OK
+        assert withdrawn.exit_code == ExitCode.OK
         assert withdrawn.years[0].outcome == "withdrawn"
         assert withdrawn.years[0].availability["individual-tax"] == "withdrawn"
         assert len(_snapshots(container)) == 2, "a 404 never deletes a snapshot"
@@ -119,9 +119,9 @@ def test_hmrc_faults_are_retried_logged_and_never_duplicate(
         hmrc.grant(container.token_store)
         try:
             report = container.sync_service().run([YEAR])
-            assert report.exit_code == EXIT_OK, report.error
+            assert report.exit_code == ExitCode.OK, report.error
             again = container.sync_service().run([YEAR])
-            assert again.exit_code == EXIT_OK, again.error
+            assert again.exit_code == ExitCode.OK, again.error
             assert len(_snapshots(container)) == 2
             with container.sessions() as session:
                 outcomes = session.execute(
@@ -170,7 +170,7 @@ def test_hmrc_down_is_a_clean_failure_with_nothing_written(tmp_path: Path, sqlit
             expected_version=None,
         )
         report = container.sync_service().run([YEAR, YEAR.previous()])
-        assert report.exit_code == EXIT_UNAVAILABLE
+        assert report.exit_code == ExitCode.HMRC_UNAVAILABLE
         assert report.years[1].error == "skipped: HMRC unavailable"
         assert _snapshots(container) == []
         with container.sessions() as session:
@@ -204,14 +204,14 @@ def test_dropped_refresh_answer_ends_in_reauthorisation_required(
         store = FileTokenStore(tmp_path / "token.json")
         record = hmrc.grant(store, access_expires_in=dt.timedelta(seconds=10))
         result = _run_cli(hmrc, sqlite_url, "sync", "--tax-year", "2024-25")
-        assert result.returncode == EXIT_REAUTHORISE, result.stderr
+        assert result.returncode == ExitCode.REAUTHORISE, result.stderr
         assert "re-authorisation required" in result.stdout + result.stderr
         assert len(hmrc.refreshes) == 1, "the refresh happened once at HMRC, then was lost"
         status = _run_cli(hmrc, sqlite_url, "auth", "status")
-        assert status.returncode == EXIT_REAUTHORISE
+        assert status.returncode == ExitCode.REAUTHORISE
         assert "reauthorisation_required" in status.stdout
         again = _run_cli(hmrc, sqlite_url, "sync", "--tax-year", "2024-25")
-        assert again.returncode == EXIT_REAUTHORISE
+        assert again.returncode == ExitCode.REAUTHORISE
         assert len(hmrc.refreshes) == 1, "a flagged grant is never retried in a loop"
         assert record.grant is not None
         for output in (result, status, again):

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from hmrc_sync.bootstrap import bootstrap
 from hmrc_sync.db.engine import upgrade
 from hmrc_sync.db.models import TaxYearSnapshot
-from hmrc_sync.normalise import SOURCE_MTD
 from hmrc_sync.settings import DEFAULT_SCOPES
+from hmrc_sync.sync.model import SyncSource
 from hmrc_sync.taxyear import TaxYear
 from tests.support.emulated import emulated_hmrc
 
@@ -47,7 +47,7 @@ def test_mtd_user_gets_a_snapshot_per_hmrc_employment(tmp_path: Path, sqlite_url
         container = bootstrap(hmrc.settings(sqlite_url, scopes=SCOPES))
         upgrade(container.engine)
         hmrc.grant(container.token_store, scopes=SCOPES)
-        report = container.sync_service().run([YEAR], source=SOURCE_MTD)
+        report = container.sync_service().run([YEAR], source=SyncSource.MTD)
         assert report.exit_code == 0, report.error
         with container.sessions() as session:
             rows = session.scalars(select(TaxYearSnapshot)).all()
@@ -62,7 +62,7 @@ def test_a_user_without_mtd_is_forbidden_not_failed(tmp_path: Path, sqlite_url: 
         container = bootstrap(hmrc.settings(sqlite_url, scopes=SCOPES))
         upgrade(container.engine)
         hmrc.grant(container.token_store, scopes=SCOPES)
-        report = container.sync_service().run([YEAR], source=SOURCE_MTD)
+        report = container.sync_service().run([YEAR], source=SyncSource.MTD)
         container.close()
     assert report.exit_code == 0
     assert report.years[0].outcome == "forbidden"

@@ -6,9 +6,9 @@ import platform
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
-from hmrc_sync.fraud_context import collect_batch_context
 from hmrc_sync.fraud_headers import build_batch_headers, unavailable_data
-from hmrc_sync.fraud_validator import validate_headers
+from hmrc_sync.fraud_headers.collector import collect_batch_context
+from hmrc_sync.fraud_headers.validator import validate_headers
 
 
 def test_this_machine_yields_headers_whose_only_problems_are_explained_gaps() -> None:

@@ -20,11 +20,11 @@ from pydantic import SecretStr
 
 from hmrc_sync.emulator.app import create_emulator_app
 from hmrc_sync.emulator.config import ApplicationConfig, EmulatorConfig, FaultConfig
-from hmrc_sync.emulator.figures import EmployerFigures as SeedEmployer
-from hmrc_sync.emulator.figures import annual_bodies
-from hmrc_sync.emulator.state import Emulator
-from hmrc_sync.fraud_validator import Verdict, validate_headers
-from hmrc_sync.inprocess import serve_in_thread
+from hmrc_sync.emulator.data.figures import EmployerFigures as SeedEmployer
+from hmrc_sync.emulator.data.figures import annual_bodies
+from hmrc_sync.emulator.engine.state import Emulator
+from hmrc_sync.emulator.inprocess import serve_in_thread
+from hmrc_sync.fraud_headers.validator import Verdict, validate_headers
 from hmrc_sync.settings import DEFAULT_SCOPES, Settings, load_settings
 from hmrc_sync.taxyear import TaxYear
 from hmrc_sync.tokenstore import Grant, TokenRecord, TokenStore

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from hmrc_sync.annual_summary import AnnualSummary, render_json, render_text
-from hmrc_sync.client.jsonio import loads_exact
 from hmrc_sync.client.models import IncomeSummary, TaxSummary
+from hmrc_sync.commands.annual_summary import AnnualSummary, render_json, render_text
+from hmrc_sync.jsonio import loads
 from hmrc_sync.taxyear import TaxYear
 
 TAX = (
@@ -25,8 +25,8 @@ def _summary() -> AnnualSummary:
     return AnnualSummary(
         TaxYear(2023),
         "1234567890",
-        TaxSummary.from_document(loads_exact(TAX)),
-        IncomeSummary.from_document(loads_exact(INCOME)),
+        TaxSummary.from_document(loads(TAX)),
+        IncomeSummary.from_document(loads(INCOME)),
     )
 
 

@@ -6,14 +6,14 @@ from datetime import UTC, datetime, timedelta
 from ipaddress import ip_address
 from uuid import UUID
 
-from hmrc_sync.fraud_context import (
+from hmrc_sync.fraud_headers import Unavailable, VendorContext, build_batch_headers
+from hmrc_sync.fraud_headers.collector import (
     HostReadings,
     collect_batch_context,
     device_info,
     local_ips,
     mac_addresses,
 )
-from hmrc_sync.fraud_headers import Unavailable, VendorContext, build_batch_headers
 
 # Shape of a real /proc/net/fib_trie (Main and Local tables both list the host addresses).
 FIB_TRIE = """\

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hmrc_sync.fraud_encoding import (
+from hmrc_sync.fraud_headers.encoding import (
     FraudHeaderFormatError,
     encode_key_values,
     encode_list,

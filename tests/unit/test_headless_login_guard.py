@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from hmrc_sync.headless_login import production_refusal
+from hmrc_sync.oauth.headless import production_refusal
 from hmrc_sync.settings import load_settings
 
 

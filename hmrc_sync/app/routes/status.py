@@ -27,9 +27,9 @@ from hmrc_sync.app.web_fraud import (
 from hmrc_sync.db.models import ReconciliationFinding, SyncRun
 from hmrc_sync.errors import HmrcSyncError
 from hmrc_sync.fraud_headers import WEB_APP_VIA_SERVER, build_web_app_headers
-from hmrc_sync.jobs import run_sync_job
-from hmrc_sync.snapshots import availability_map, latest_snapshots
-from hmrc_sync.sync import Trigger, resolve_tax_years
+from hmrc_sync.sync.jobs import run_sync_job
+from hmrc_sync.sync.model import Trigger, resolve_tax_years
+from hmrc_sync.sync.snapshots import availability_map, latest_snapshots
 
 log = logging.getLogger(__name__)
 router = APIRouter()

@@ -11,8 +11,8 @@ from fastapi.responses import JSONResponse
 from hmrc_sync.app.deps import StateDep
 from hmrc_sync.app.security import bearer, tokens_match
 from hmrc_sync.errors import HmrcSyncError
-from hmrc_sync.jobs import run_sync_job
-from hmrc_sync.sync import Trigger, resolve_tax_years
+from hmrc_sync.sync.jobs import run_sync_job
+from hmrc_sync.sync.model import Trigger, resolve_tax_years
 
 log = logging.getLogger(__name__)
 router = APIRouter()

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from hmrc_sync.emulator import create_emulator_app
 from hmrc_sync.emulator.config import EmulatorConfig
-from hmrc_sync.emulator.state import Emulator
+from hmrc_sync.emulator.engine.state import Emulator
 from tests.integration.emulator.helpers import APPLICATION, OTHER_APPLICATION
 
 MakeClient = Callable[..., tuple[TestClient, Emulator]]

@@ -12,8 +12,8 @@ from typing import Any, Final
 from pydantic import SecretStr
 
 from hmrc_sync.emulator.config import ApplicationConfig
-from hmrc_sync.emulator.state import Emulator
-from hmrc_sync.emulator.users import TestUser
+from hmrc_sync.emulator.engine.state import Emulator
+from hmrc_sync.emulator.engine.users import TestUser
 
 CLIENT_ID: Final = "emulator-test-client"
 CLIENT_SECRET: Final = "emulator-test-secret"

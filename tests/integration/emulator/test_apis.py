@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from hmrc_sync.emulator import driver
 from hmrc_sync.emulator.config import EmulatorConfig
-from hmrc_sync.emulator.state import Emulator
+from hmrc_sync.emulator.engine.state import Emulator
 from hmrc_sync.taxyear import TaxYear
 from tests.integration.emulator.conftest import MakeClient
 from tests.integration.emulator.helpers import (
@@ -409,7 +409,7 @@ def test_seed_file(make_client: MakeClient, tmp_path: Path) -> None:
 
 def test_bad_seed_file_says_where(tmp_path: Path) -> None:
     from hmrc_sync.emulator import create_emulator_app
-    from hmrc_sync.emulator.persistence import SeedError
+    from hmrc_sync.emulator.engine.persistence import SeedError
 
     path = tmp_path / "seed.json"
     path.write_text(

@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 
 from hmrc_sync.emulator import create_emulator_app
 from hmrc_sync.emulator.config import EmulatorConfig, FaultConfig
-from hmrc_sync.emulator.faults import ConnectionDropped
-from hmrc_sync.emulator.state import Emulator
+from hmrc_sync.emulator.engine.faults import ConnectionDropped
+from hmrc_sync.emulator.engine.state import Emulator
 from hmrc_sync.taxyear import TaxYear
 from tests.integration.emulator.conftest import MakeClient
 from tests.integration.emulator.helpers import (

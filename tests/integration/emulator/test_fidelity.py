@@ -11,7 +11,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from hmrc_sync.emulator import driver
-from hmrc_sync.emulator.state import Emulator
+from hmrc_sync.emulator.engine.state import Emulator
 from hmrc_sync.taxyear import TaxYear
 from tests.integration.emulator.helpers import (
     CLIENT_ID,

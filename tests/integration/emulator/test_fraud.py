@@ -7,8 +7,8 @@ from dataclasses import replace
 from fastapi.testclient import TestClient
 
 from hmrc_sync.emulator import driver
-from hmrc_sync.emulator.catalogue import SUBSCRIBABLE
-from hmrc_sync.emulator.state import Emulator
+from hmrc_sync.emulator.data.catalogue import SUBSCRIBABLE
+from hmrc_sync.emulator.engine.state import Emulator
 from tests.integration.emulator.helpers import (
     CLIENT_ID,
     CLIENT_SECRET,

@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 
 from hmrc_sync.emulator import driver
 from hmrc_sync.emulator.config import FaultConfig
-from hmrc_sync.emulator.figures import EmployerFigures
-from hmrc_sync.emulator.state import Emulator
+from hmrc_sync.emulator.data.figures import EmployerFigures
+from hmrc_sync.emulator.engine.state import Emulator
 from hmrc_sync.taxyear import TaxYear
 from tests.integration.emulator.conftest import MakeClient
 from tests.integration.emulator.helpers import (

@@ -17,11 +17,11 @@ import httpx
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from hmrc_sync.commands.emulator import Options, banner, build, emulator_command
 from hmrc_sync.emulator import create_emulator_app, driver
-from hmrc_sync.emulator.catalogue import SUBSCRIBABLE
-from hmrc_sync.emulator.cli import Options, banner, build, emulator_command
 from hmrc_sync.emulator.config import EmulatorConfig
-from hmrc_sync.emulator.figures import EmployerFigures
+from hmrc_sync.emulator.data.catalogue import SUBSCRIBABLE
+from hmrc_sync.emulator.data.figures import EmployerFigures
 from hmrc_sync.taxyear import TaxYear
 from tests.integration.emulator.helpers import (
     APPLICATION,

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 from hmrc_sync.commands.common import make_container
 from hmrc_sync.db.engine import make_engine, upgrade
 from hmrc_sync.db.models import TaxYearSnapshot
+from hmrc_sync.demo.sample_payslips import sample_year
 from hmrc_sync.payslips import Payslip
-from hmrc_sync.reconciliation import reconcile_and_store
-from hmrc_sync.sample_payslips import sample_year
-from hmrc_sync.snapshots import Observation, record_availability
+from hmrc_sync.reconcile.store import reconcile_and_store
+from hmrc_sync.sync.model import Observation
+from hmrc_sync.sync.snapshots import record_availability
 from hmrc_sync.taxyear import TaxYear
 from tests.support.payslip_ingest import create_payslip_ingest_schema
 from tests.unit.reconcile.payroll import run_payroll

@@ -20,9 +20,15 @@ from hmrc_sync.commands.payslips import payslips
 from hmrc_sync.commands.reconcile import reconcile
 from hmrc_sync.db.engine import make_engine, upgrade
 from hmrc_sync.db.models import ReconciliationFinding, TaxYearSnapshot
-from hmrc_sync.reconciliation import reconcile_and_store
-from hmrc_sync.sample_payslips import SampleYear, sample_year, write_p60_csv, write_payslips_csv
-from hmrc_sync.snapshots import Observation, record_availability
+from hmrc_sync.demo.sample_payslips import (
+    SampleYear,
+    sample_year,
+    write_p60_csv,
+    write_payslips_csv,
+)
+from hmrc_sync.reconcile.store import reconcile_and_store
+from hmrc_sync.sync.model import Observation
+from hmrc_sync.sync.snapshots import record_availability
 from hmrc_sync.taxyear import TaxYear
 
 YEAR = TaxYear(2024)

@@ -11,8 +11,8 @@ import pydantic
 import pytest
 
 from hmrc_sync import client as hmrc
-from hmrc_sync.client.jsonio import loads_exact
 from hmrc_sync.client.models import HmrcDocument, HmrcModel
+from hmrc_sync.jsonio import loads
 from tests.unit.client.hmrc_examples import SUCCESS_SOURCES, success_examples
 
 MODELS: dict[str, type[HmrcDocument]] = {name: getattr(hmrc, name) for name in SUCCESS_SOURCES}
@@ -66,7 +66,7 @@ def test_every_hmrc_example_reads_without_loss(shared: Path, model_name: str) ->
     examples = success_examples(shared, model_name)
     assert examples, f"no HMRC example found for {model_name}"
     for example in examples:
-        document = loads_exact(example.text)
+        document = loads(example.text)
         parsed = model.from_document(document)
         _same(parsed.model_dump(by_alias=True, exclude_none=True), document, example.source)
         assert parsed.raw == document, example.source
@@ -79,7 +79,7 @@ def test_tax_summary_fields_as_hmrc_names_them(shared: Path) -> None:
         shared / "hmrc-fixtures/paye-des-stub/resources/public/scenarios/individual-tax/"
         "HAPPY_PATH_1.json"
     ).read_text()
-    summary = hmrc.TaxSummary.from_document(loads_exact(text))
+    summary = hmrc.TaxSummary.from_document(loads(text))
     assert [(e.employer_paye_reference, e.tax_taken_off_pay) for e in summary.employments] == [
         ("123/AB456", Decimal("890.35")),
         ("456/AB456", Decimal("224.99")),
@@ -95,7 +95,7 @@ def test_national_insurance_keeps_hmrc_capitalisation(shared: Path) -> None:
         shared / "hmrc-fixtures/national-insurance-des-stub/resources/public/scenarios/"
         "HAPPY_PATH_2.json"
     ).read_text()
-    summary = hmrc.NationalInsuranceSummary.from_document(loads_exact(text))
+    summary = hmrc.NationalInsuranceSummary.from_document(loads(text))
     assert summary.class1.total_nicable_earnings == Decimal("17.00")
     assert summary.class2.total_due == Decimal("319.57")
     assert summary.max_nics_reached is True
@@ -103,7 +103,7 @@ def test_national_insurance_keeps_hmrc_capitalisation(shared: Path) -> None:
 
 def test_money_keeps_every_digit_a_float_would_lose() -> None:
     # 0.1 + 0.2 style drift: 1234567.89 and 0.10 survive exactly, trailing zero included.
-    document = loads_exact(
+    document = loads(
         '{"employments":[{"employerPayeReference":"1/A","payFromEmployment":1234567.89}],'
         '"pensionsAnnuitiesAndOtherStateBenefits":{"seissNetPaid":0.10}}'
     )
@@ -113,7 +113,7 @@ def test_money_keeps_every_digit_a_float_would_lose() -> None:
 
 
 def test_models_are_frozen_and_raw_is_a_private_copy() -> None:
-    document = loads_exact('{"employments":[{"employerPayeReference":"1/A","employerName":"X"}]}')
+    document = loads('{"employments":[{"employerPayeReference":"1/A","employerName":"X"}]}')
     summary = hmrc.EmploymentSummary.from_document(document)
     document["employments"][0]["employerName"] = "changed afterwards"
     assert summary.raw["employments"][0]["employerName"] == "X"
@@ -122,7 +122,7 @@ def test_models_are_frozen_and_raw_is_a_private_copy() -> None:
 
 
 def test_unknown_members_are_ignored_but_kept_in_raw() -> None:
-    document = loads_exact(
+    document = loads(
         '{"employments":[{"employerPayeReference":"1/A","employerName":"X","newFlag":1}],'
         '"futureMember":{"a":1.5}}'
     )
@@ -146,12 +146,12 @@ def test_unknown_members_are_ignored_but_kept_in_raw() -> None:
 )  # fmt: skip
 def test_required_members_are_required(model: type[HmrcDocument], document: str) -> None:
     with pytest.raises(pydantic.ValidationError):
-        model.from_document(loads_exact(document))
+        model.from_document(loads(document))
 
 
 def test_financial_details_source_is_read_as_the_enum() -> None:
     details = hmrc.EmploymentFinancialDetails.from_document(
-        loads_exact(
+        loads(
             '{"submittedOn":"2024-01-04T05:01:01.000Z","source":"hmrc-held",'
             '"employment":{"employer":{"employerName":"X"},'
             '"pay":{"taxablePayToDate":100.5,"totalTaxToDate":-2.25,"taxMonthNo":8}}}'

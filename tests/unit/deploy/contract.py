@@ -116,7 +116,7 @@ def check_invocation(args: Sequence[str]) -> list[str]:
 def _check_values_checked_at_run_time(path: Sequence[str], params: Mapping[str, object]) -> None:
     """Values a command validates only once it runs (click sees a plain string)."""
     if path == ["sync"]:
-        from hmrc_sync.sync import resolve_tax_years
+        from hmrc_sync.sync.model import resolve_tax_years
 
         try:
             resolve_tax_years(str(params["tax_year"]))

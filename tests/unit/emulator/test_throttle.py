@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from hmrc_sync.emulator.throttle import RateLimit
+from hmrc_sync.emulator.engine.throttle import RateLimit
 
 
 class FakeClock:

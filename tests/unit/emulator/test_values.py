@@ -7,15 +7,16 @@ from decimal import Decimal
 
 import pytest
 
-from hmrc_sync.emulator import identifiers, jsonvalue
-from hmrc_sync.emulator.figures import EmployerFigures, annual_bodies
-from hmrc_sync.emulator.jsonvalue import JsonValue
-from hmrc_sync.emulator.shapes import ANNUAL_SUMMARY, problems
+from hmrc_sync import jsonio
+from hmrc_sync.emulator.data import identifiers
+from hmrc_sync.emulator.data.figures import EmployerFigures, annual_bodies
+from hmrc_sync.emulator.data.shapes import ANNUAL_SUMMARY, problems
+from hmrc_sync.jsonio import JsonValue
 
 
 def test_json_keeps_every_digit_and_refuses_floats() -> None:
     text = '{"a":36.50,"b":22500.00,"c":325,"d":[true,null,"x"],"e":-0.01,"f":1E+2}'
-    value = jsonvalue.loads(text)
+    value = jsonio.loads(text)
     assert value == {
         "a": Decimal("36.50"),
         "b": Decimal("22500.00"),
@@ -24,13 +25,13 @@ def test_json_keeps_every_digit_and_refuses_floats() -> None:
         "e": Decimal("-0.01"),
         "f": Decimal("1E+2"),
     }
-    assert jsonvalue.dumps(value) == text
-    with pytest.raises(jsonvalue.JsonError):
-        jsonvalue.dumps({"a": 0.1})
-    with pytest.raises(jsonvalue.JsonError):
-        jsonvalue.loads('{"a": NaN}')
-    with pytest.raises(jsonvalue.JsonError):
-        jsonvalue.loads("{")
+    assert jsonio.dumps(value) == text
+    with pytest.raises(jsonio.JsonError):
+        jsonio.dumps({"a": 0.1})
+    with pytest.raises(jsonio.JsonError):
+        jsonio.loads('{"a": NaN}')
+    with pytest.raises(jsonio.JsonError):
+        jsonio.loads("{")
 
 
 def test_hmrc_example_identifiers_are_valid() -> None:

@@ -7,6 +7,7 @@ import io
 import json
 from decimal import Decimal
 
+from hmrc_sync.demo.sample_payslips import sample_year
 from hmrc_sync.reconcile import (
     Basis,
     HmrcEmployment,
@@ -19,7 +20,6 @@ from hmrc_sync.reconcile import (
     reconcile,
 )
 from hmrc_sync.reconcile.report import COLUMNS, as_csv, as_json, as_table
-from hmrc_sync.sample_payslips import sample_year
 from hmrc_sync.taxyear import TaxYear
 
 YEAR = TaxYear(2024)

@@ -8,10 +8,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
+from hmrc_sync.errors import ExitCode
 from hmrc_sync.paye import ni_for_period, tax_for_period
 from hmrc_sync.payslips import P60, Payslip
 from hmrc_sync.reconcile import (
-    EXIT_MISMATCH,
     Basis,
     Finding,
     HmrcEmployment,
@@ -308,7 +308,7 @@ def test_a_gap_nothing_explains_is_a_mismatch() -> None:
     tax = year_row(result, Metric.TAX, Basis.HMRC)
     assert (tax.status, tax.explanation_code) == (Status.MISMATCH, None)
     assert "£250.00 not accounted for" in (tax.explanation_text or "")
-    assert result.exit_code == EXIT_MISMATCH
+    assert result.exit_code == ExitCode.MISMATCH
     assert result.mismatches == (tax,)
 
 
@@ -320,7 +320,7 @@ def test_an_odd_deduction_is_not_explained_by_an_invented_code() -> None:
     audit = slip_rows(result, Metric.TAX)
     assert audit[5].status is Status.MISMATCH
     assert audit[5].difference == D("-250.00")
-    assert result.exit_code == EXIT_MISMATCH
+    assert result.exit_code == ExitCode.MISMATCH
 
 
 def test_tolerance() -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from hmrc_sync.db.models import Availability
 from hmrc_sync.reconcile import YearAvailability
-from hmrc_sync.reconciliation import figures_to, year_availability
+from hmrc_sync.reconcile.store import figures_to, year_availability
 from hmrc_sync.taxyear import TaxYear
 
 WHEN = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)

@@ -1,0 +1,198 @@
+"""The sync's values, pure: what HMRC said for a year, and what a run did.
+
+No I/O here (``tests/unit/test_architecture.py`` checks it): the service, the snapshot writer
+and the job runner import these; so do the status page, the metrics and the reconciler.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Final
+
+from hmrc_sync.errors import ExitCode
+from hmrc_sync.taxyear import TaxYear
+
+
+class SyncSource(StrEnum):
+    """Which of HMRC's routes a sync reads (``sync --source``)."""
+
+    INDIVIDUAL = "individual"  # the Individual APIs, keyed by SA UTR
+    MTD = "mtd"  # Individuals Employments Income (MTD), keyed by NINO
+
+
+class AvailabilityState(StrEnum):
+    NOT_YET_AVAILABLE = "not_yet_available"
+    AVAILABLE = "available"
+    WITHDRAWN = "withdrawn"
+    FORBIDDEN = "forbidden"
+
+
+class Observation(StrEnum):
+    """What one API call for one tax year found."""
+
+    DATA = "data"
+    NOT_FOUND = "not_found"
+    FORBIDDEN = "forbidden"
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """What one API call for one tax year found, with HMRC's status and error code."""
+
+    observation: Observation
+    status: int | None = None
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class EmployerFigures:
+    """HMRC's figures for one employer in one tax year, merged across the APIs."""
+
+    tax_year: TaxYear
+    employer_paye_ref: str
+    employer_name: str | None
+    gross_pay: Decimal | None
+    income_tax: Decimal | None
+    benefits_in_kind: Decimal | None
+    source_api: str
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    def content_hash(self) -> str:
+        """A stable hash of the figures (not of the raw documents, whose order may vary)."""
+        canonical = {
+            "tax_year": self.tax_year.storage,
+            "employer_paye_ref": self.employer_paye_ref,
+            "employer_name": self.employer_name,
+            "gross_pay": _money(self.gross_pay),
+            "income_tax": _money(self.income_tax),
+            "benefits_in_kind": _money(self.benefits_in_kind),
+            "source_api": self.source_api,
+        }
+        encoded = json.dumps(canonical, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else str(value.quantize(Decimal("0.01")))
+
+
+YEARS_HMRC_MAY_HOLD: Final = 6
+
+
+class Trigger(StrEnum):
+    CLI = "cli"
+    WEBHOOK = "webhook"
+    BROWSER = "browser"
+
+
+class YearOutcome(StrEnum):
+    SYNCED = "synced"
+    NOT_YET_AVAILABLE = "not_yet_available"
+    WITHDRAWN = "withdrawn"
+    FORBIDDEN = "forbidden"
+    FAILED = "failed"
+
+
+@dataclass
+class YearResult:
+    tax_year: TaxYear
+    outcome: YearOutcome
+    employers: int = 0
+    snapshots_added: int = 0
+    availability: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+    unavailable: bool = field(default=False, repr=False)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "tax_year": self.tax_year.hmrc,
+            "outcome": self.outcome.value,
+            "employers": self.employers,
+            "snapshots_added": self.snapshots_added,
+            "availability": self.availability,
+            "error": self.error,
+        }
+
+
+@dataclass
+class SyncReport:
+    run_id: str
+    trigger: Trigger
+    connection_method: str
+    source: SyncSource
+    started_at: dt.datetime
+    finished_at: dt.datetime | None = None
+    years: list[YearResult] = field(default_factory=list)
+    requests: int = 0
+    error: str | None = None
+    exit_code: ExitCode = ExitCode.OK
+
+    @property
+    def snapshots_added(self) -> int:
+        return sum(year.snapshots_added for year in self.years)
+
+    @property
+    def outcome(self) -> str:
+        return _OUTCOMES.get(self.exit_code, "failed")
+
+    @property
+    def duration_s(self) -> float:
+        end = self.finished_at or self.started_at
+        return (end - self.started_at).total_seconds()
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "outcome": self.outcome,
+            "exit_code": self.exit_code,
+            "trigger": self.trigger.value,
+            "connection_method": self.connection_method,
+            "source": self.source,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "duration_s": round(self.duration_s, 3),
+            "requests": self.requests,
+            "snapshots_added": self.snapshots_added,
+            "years": [year.as_json() for year in self.years],
+            "error": self.error,
+        }
+
+    def summary_line(self) -> str:
+        parts = []
+        for year in self.years:
+            text = f"{year.tax_year.hmrc} {year.outcome.value.replace('_', ' ')}"
+            if year.outcome is YearOutcome.SYNCED:
+                text += f" ({year.employers} employer{'s' if year.employers != 1 else ''}, "
+                text += f"{year.snapshots_added} new)"
+            parts.append(text)
+        line = (
+            f"sync {self.outcome}: {self.snapshots_added} new snapshot"
+            f"{'s' if self.snapshots_added != 1 else ''}, {self.requests} HMRC requests in "
+            f"{self.duration_s:.1f} s"
+        )
+        if parts:
+            line += "; " + "; ".join(parts)
+        if self.error:
+            line += f"; {self.error}"
+        return line
+
+
+def resolve_tax_years(choice: str, today: dt.date | None = None) -> list[TaxYear]:
+    """``all`` means every year HMRC may still hold: the current one and the five before."""
+    if choice.strip().lower() == "all":
+        return TaxYear.parse("current", today=today).last(YEARS_HMRC_MAY_HOLD)
+    return [TaxYear.parse(choice, today=today)]
+
+
+_OUTCOMES: Final = {
+    ExitCode.OK: "ok",
+    ExitCode.REAUTHORISE: "reauthorisation_required",
+    ExitCode.HMRC_UNAVAILABLE: "hmrc_unavailable",
+    ExitCode.PARTIAL: "partial",
+}
