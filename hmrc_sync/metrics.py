@@ -16,25 +16,45 @@ pushes all of them to a Pushgateway (``sync --pushgateway URL``).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from prometheus_client import CollectorRegistry, Counter
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
-from hmrc_sync.db.models import FetchLog, ReconciliationFinding, SyncRun
+from hmrc_sync.db.reads import (
+    finding_counts,
+    last_finished_run,
+    last_successful_finish,
+    request_counts,
+)
 from hmrc_sync.errors import HmrcSyncError
-
-if TYPE_CHECKING:
-    from hmrc_sync.bootstrap import Container
+from hmrc_sync.tokenstore import TokenStore, grant_status
 
 log = logging.getLogger(__name__)
 
-SUCCESSFUL_OUTCOMES = ("ok",)
+# The statuses the reconciliation gauge always reports (0 when none).
+FINDING_STATUSES = ("match", "explained", "mismatch")
+
+
+class StateSource(Protocol):
+    """What the collector reads at each scrape (``bootstrap.Container`` is one)."""
+
+    @property
+    def sessions(self) -> sessionmaker[Session]: ...
+
+    @property
+    def token_store(self) -> TokenStore: ...
+
+
+class HasRegistry(Protocol):
+    @property
+    def metrics_registry(self) -> CollectorRegistry: ...
 
 
 class ProcessMetrics:
@@ -57,8 +77,8 @@ class ProcessMetrics:
 class StateCollector(Collector):
     """Reads the durable state (database, token store) at every scrape."""
 
-    def __init__(self, container: Container) -> None:
-        self._container = container
+    def __init__(self, state: StateSource) -> None:
+        self._state = state
 
     def collect(self) -> Iterator[Metric]:
         yield from self._sync_metrics()
@@ -86,23 +106,10 @@ class StateCollector(Collector):
             labels=["api", "status"],
         )
         try:
-            with self._container.sessions() as session:
-                finished = session.scalars(
-                    select(SyncRun)
-                    .where(SyncRun.finished_at.is_not(None))
-                    .order_by(SyncRun.finished_at.desc())
-                    .limit(1)
-                ).first()
-                last_success = session.scalar(
-                    select(func.max(SyncRun.finished_at)).where(
-                        SyncRun.outcome.in_(SUCCESSFUL_OUTCOMES)
-                    )
-                )
-                counts = session.execute(
-                    select(FetchLog.api, FetchLog.http_status, func.count()).group_by(
-                        FetchLog.api, FetchLog.http_status
-                    )
-                ).all()
+            with self._state.sessions() as session:
+                finished = last_finished_run(session)
+                last_success = last_successful_finish(session)
+                counts = request_counts(session)
         except SQLAlchemyError as exc:
             log.warning("metrics: the database could not be read: %s", type(exc).__name__)
             return
@@ -126,15 +133,15 @@ class StateCollector(Collector):
             "1 when the owner must grant access again (no grant, refused or expired).",
         )
         try:
-            current = self._container.token_store.read()
+            current = self._state.token_store.read()
         except HmrcSyncError as exc:
             log.warning("metrics: the token store could not be read: %s", exc.message)
             return
         record = current.value if current else None
         if record is not None and record.grant is not None:
             expiry.add_metric([], record.grant.grant_expires_at.timestamp())
-        needed = record is None or record.grant is None or record.reauthorisation_required
-        reauth.add_metric([], 1.0 if needed else 0.0)
+        usable = grant_status(record, dt.datetime.now(dt.UTC)).usable
+        reauth.add_metric([], 0.0 if usable else 1.0)
         yield expiry
         yield reauth
 
@@ -145,32 +152,26 @@ class StateCollector(Collector):
             labels=["status"],
         )
         try:
-            with self._container.sessions() as session:
-                counts = dict(
-                    session.execute(
-                        select(ReconciliationFinding.status, func.count()).group_by(
-                            ReconciliationFinding.status
-                        )
-                    ).all()
-                )
+            with self._state.sessions() as session:
+                counts = finding_counts(session)
         except SQLAlchemyError as exc:
             log.warning("metrics: the reconciliation could not be read: %s", type(exc).__name__)
             return
-        for status in ("match", "explained", "mismatch"):
+        for status in FINDING_STATUSES:
             gauge.add_metric([status], float(counts.get(status, 0)))
         yield gauge
 
 
-def build_registry(container: Container) -> tuple[CollectorRegistry, ProcessMetrics]:
+def build_registry(state: StateSource) -> tuple[CollectorRegistry, ProcessMetrics]:
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(StateCollector(container))
+    registry.register(StateCollector(state))
     return registry, ProcessMetrics(registry)
 
 
 PUSH_JOB = "hmrc-sync"
 
 
-def push_metrics(container: Container, gateway_url: str) -> bool:
+def push_metrics(container: HasRegistry, gateway_url: str) -> bool:
     """Push every metric to a Pushgateway; a failure is logged, never fatal to the sync."""
     from prometheus_client import push_to_gateway
 

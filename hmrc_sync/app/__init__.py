@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from hmrc_sync import __version__
 from hmrc_sync.app.deps import AppState
+from hmrc_sync.app.pages import install_owner_check
 from hmrc_sync.app.routes import oauth, ops, status, sync
 from hmrc_sync.bootstrap import Container
 
@@ -22,6 +23,7 @@ def create_app(container: Container) -> FastAPI:
         openapi_url=None,
     )
     app.state.hmrc_sync = AppState.build(container)
+    install_owner_check(app)
     app.include_router(ops.router)
     app.include_router(oauth.router)
     app.include_router(sync.router)

@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
 import httpx
 
@@ -71,6 +71,7 @@ class _Request:
     endpoint: Endpoint
     path: str
     tax_year: TaxYear | None
+    params: Mapping[str, str] | None = None
 
     @property
     def context(self) -> RequestContext:
@@ -83,6 +84,21 @@ class _Attempt:
     number: int
     requested_at: dt.datetime
     started: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Done(Generic[T]):
+    """An attempt's parsed answer."""
+
+    value: T
+
+
+@dataclass(frozen=True, slots=True)
+class _Retry:
+    """An attempt to repeat after ``delay`` seconds (``reason`` is logged)."""
+
+    reason: str
+    delay: float
 
 
 class HmrcClient:
@@ -205,92 +221,126 @@ class HmrcClient:
         ``parse`` raising ``ValueError`` (pydantic's ``ValidationError`` is one) marks the
         answer as not in HMRC's documented format.
         """
-        request = _Request(method.upper(), endpoint, path, tax_year)
-        context = request.context
+        request = _Request(method.upper(), endpoint, path, tax_year, params)
         number = 0
         while True:
             number += 1
-            self._budget.take()
-            self._limiter.acquire()
-            attempt = _Attempt(number, self._now(), self._monotonic())
-            try:
-                response = self._http.request(
-                    request.method, path, params=params, headers=self._headers_for(endpoint)
-                )
-            except httpx.TransportError as exc:
-                retry = isinstance(exc, RETRYABLE_TRANSPORT_ERRORS) and self._retry.may_retry(
-                    request.method, number
-                )
-                self._emit(request, attempt, Outcome.RETRY if retry else Outcome.NETWORK_ERROR)
-                if not retry:
-                    raise unavailable_error(
-                        context,
-                        attempts=number,
-                        status=None,
-                        code=None,
-                        correlation_id=None,
-                        failure=self._describe_failure(exc),
-                    ) from exc
-                self._pause(context, number, type(exc).__name__, self._retry.backoff(number))
+            answer = self._attempt(request, number, parse)
+            if isinstance(answer, _Retry):
+                self._pause(request.context, number, answer.reason, answer.delay)
                 continue
-            except httpx.HTTPError as exc:
-                self._emit(request, attempt, Outcome.NETWORK_ERROR)
-                raise HmrcError(
-                    f"the request to HMRC failed: {self._describe_failure(exc)} "
-                    f"({context.describe()})"
-                ) from exc
+            return answer.value
 
-            status = response.status_code
-            secrets = self._secrets(response.request)
-            correlation_id = answers.correlation_id(response, secrets)
-            if 200 <= status < 300:
-                try:
-                    result = parse(loads(response.content))
-                except ValueError as exc:
-                    self._emit(request, attempt, Outcome.ERROR, status, None, correlation_id)
-                    raise invalid_response_error(
-                        context,
-                        status=status,
-                        problem=answers.describe_problem(exc),
-                        correlation_id=correlation_id,
-                    ) from exc
-                self._emit(request, attempt, Outcome.OK, status, None, correlation_id)
-                return result
+    def _attempt(
+        self, request: _Request, number: int, parse: Callable[[Any], T]
+    ) -> _Done[T] | _Retry:
+        """One request: its answer, a retry to make, or an exception that ends the call."""
+        self._budget.take()
+        self._limiter.acquire()
+        attempt = _Attempt(number, self._now(), self._monotonic())
+        try:
+            response = self._http.request(
+                request.method,
+                request.path,
+                params=request.params,
+                headers=self._headers_for(request.endpoint),
+            )
+        except httpx.TransportError as exc:
+            return self._transport_failure(request, attempt, exc)
+        except httpx.HTTPError as exc:
+            self._emit(request, attempt, Outcome.NETWORK_ERROR)
+            raise HmrcError(
+                f"the request to HMRC failed: {self._describe_failure(exc)} "
+                f"({request.context.describe()})"
+            ) from exc
+        status = response.status_code
+        secrets = self._secrets(response.request)
+        correlation_id = answers.correlation_id(response, secrets)
+        if 200 <= status < 300:
+            return _Done(self._parsed(request, attempt, response, parse, correlation_id))
+        code, hmrc_message = answers.error_body(response, secrets)
+        if self._retry.is_retryable_status(status):
+            return self._retryable_status(request, attempt, response, code, correlation_id)
+        outcome = Outcome.NOT_FOUND if status == 404 else Outcome.ERROR
+        self._emit(request, attempt, outcome, status, code, correlation_id)
+        raise error_for_status(
+            request.context,
+            status=status,
+            code=code,
+            hmrc_message=hmrc_message,
+            correlation_id=correlation_id,
+            secrets=secrets,
+        )
 
-            code, hmrc_message = answers.error_body(response, secrets)
-            if self._retry.is_retryable_status(status):
-                delay: float | None = None
-                wait_requested: float | None = None
-                if self._retry.may_retry(request.method, number):
-                    retry_after = parse_retry_after(
-                        response.headers.get("Retry-After"), self._now()
-                    )
-                    delay = self._retry.delay(number, retry_after)
-                    wait_requested = retry_after if delay is None else None
-                if delay is not None:
-                    self._emit(request, attempt, Outcome.RETRY, status, code, correlation_id)
-                    self._pause(context, number, f"HTTP {status} {code or ''}".strip(), delay)
-                    continue
-                self._emit(request, attempt, Outcome.ERROR, status, code, correlation_id)
-                raise unavailable_error(
-                    context,
-                    attempts=number,
-                    status=status,
-                    code=code,
-                    correlation_id=correlation_id,
-                    wait_requested=wait_requested,
-                )
+    def _transport_failure(
+        self, request: _Request, attempt: _Attempt, exc: httpx.TransportError
+    ) -> _Retry:
+        """No answer came: retry a connection-level failure while the policy allows."""
+        retry = isinstance(exc, RETRYABLE_TRANSPORT_ERRORS) and self._retry.may_retry(
+            request.method, attempt.number
+        )
+        self._emit(request, attempt, Outcome.RETRY if retry else Outcome.NETWORK_ERROR)
+        if not retry:
+            raise unavailable_error(
+                request.context,
+                attempts=attempt.number,
+                status=None,
+                code=None,
+                correlation_id=None,
+                failure=self._describe_failure(exc),
+            ) from exc
+        return _Retry(type(exc).__name__, self._retry.backoff(attempt.number))
 
-            outcome = Outcome.NOT_FOUND if status == 404 else Outcome.ERROR
-            self._emit(request, attempt, outcome, status, code, correlation_id)
-            raise error_for_status(
-                context,
+    def _parsed(
+        self,
+        request: _Request,
+        attempt: _Attempt,
+        response: httpx.Response,
+        parse: Callable[[Any], T],
+        correlation_id: str | None,
+    ) -> T:
+        status = response.status_code
+        try:
+            result = parse(loads(response.content))
+        except ValueError as exc:
+            self._emit(request, attempt, Outcome.ERROR, status, None, correlation_id)
+            raise invalid_response_error(
+                request.context,
+                status=status,
+                problem=answers.describe_problem(exc),
+                correlation_id=correlation_id,
+            ) from exc
+        self._emit(request, attempt, Outcome.OK, status, None, correlation_id)
+        return result
+
+    def _retryable_status(
+        self,
+        request: _Request,
+        attempt: _Attempt,
+        response: httpx.Response,
+        code: str | None,
+        correlation_id: str | None,
+    ) -> _Retry:
+        """A 429 or 5xx: wait as HMRC asks (``Retry-After``) or back off, while allowed."""
+        status = response.status_code
+        delay: float | None = None
+        wait_requested: float | None = None
+        if self._retry.may_retry(request.method, attempt.number):
+            retry_after = parse_retry_after(response.headers.get("Retry-After"), self._now())
+            delay = self._retry.delay(attempt.number, retry_after)
+            wait_requested = retry_after if delay is None else None
+        if delay is None:
+            self._emit(request, attempt, Outcome.ERROR, status, code, correlation_id)
+            raise unavailable_error(
+                request.context,
+                attempts=attempt.number,
                 status=status,
                 code=code,
-                hmrc_message=hmrc_message,
                 correlation_id=correlation_id,
-                secrets=secrets,
+                wait_requested=wait_requested,
             )
+        self._emit(request, attempt, Outcome.RETRY, status, code, correlation_id)
+        return _Retry(f"HTTP {status} {code or ''}".strip(), delay)
 
     def _emit(
         self,

@@ -9,10 +9,10 @@ import sys
 import click
 
 from hmrc_sync.commands.common import make_container
-from hmrc_sync.errors import ReauthorisationRequired
+from hmrc_sync.errors import ExitCode, ReauthorisationRequired
 from hmrc_sync.oauth import utcnow
 from hmrc_sync.oauth.installed_app import authorize_installed_app, person_visits
-from hmrc_sync.tokenstore import TokenRecord
+from hmrc_sync.tokenstore import GrantStatus, TokenRecord, grant_status
 
 
 @click.group()
@@ -49,21 +49,16 @@ def login(no_browser: bool, timeout: int) -> None:
 
 
 def _status(record: TokenRecord | None, now: dt.datetime) -> dict[str, object]:
+    status = grant_status(record, now)
     if record is None or record.grant is None:
         return {
-            "state": "not_granted",
+            "state": status.value,
             "device_id": record.device_id if record else None,
             "reauthorisation_required": bool(record and record.reauthorisation_required),
         }
     grant = record.grant
-    if record.reauthorisation_required:
-        state = "reauthorisation_required"
-    elif grant.grant_expired(now=now):
-        state = "expired"
-    else:
-        state = "granted"
     return {
-        "state": state,
+        "state": status.value,
         "reauthorisation_required": record.reauthorisation_required,
         "reauthorisation_reason": record.reauthorisation_reason,
         "granted_at": grant.granted_at.isoformat(),
@@ -81,13 +76,15 @@ def _status(record: TokenRecord | None, now: dt.datetime) -> dict[str, object]:
 def auth_status(as_json: bool) -> None:
     """Show the grant: when it was made, when it expires, scopes and store (never a token).
 
-    Exit code 0 while the grant is usable; 3 when there is none or HMRC needs a new one.
+    Exit code 0 while the grant is usable (granted, or expiring within 30 days); 3 when there
+    is none, it has expired, or HMRC needs a new one.
     """
     container = make_container()
     try:
         current = container.token_store.read()
         info = _status(current.value if current else None, utcnow())
         info["store"] = container.token_store.describe()
+        usable = GrantStatus(str(info["state"])).usable
     finally:
         container.close()
     if as_json:
@@ -97,9 +94,9 @@ def auth_status(as_json: bool) -> None:
             if value is not None:
                 shown = ", ".join(value) if isinstance(value, list) else value
                 click.echo(f"{key.replace('_', ' ') + ':':26} {shown}")
-        if info["state"] != "granted":
+        if not usable:
             click.echo(ReauthorisationRequired.default_message, err=True)
-    sys.exit(0 if info["state"] == "granted" else ReauthorisationRequired.exit_code)
+    sys.exit(ExitCode.OK if usable else ExitCode.REAUTHORISE)
 
 
 @auth.command()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from pydantic import SecretStr
 
@@ -87,3 +87,23 @@ class EmulatorConfig:
         ids = [app.client_id for app in self.applications]
         if len(ids) != len(set(ids)):
             raise ValueError("two applications share a client id")
+
+
+def application_to_json(application: ApplicationConfig) -> dict[str, Any]:
+    return {
+        "clientId": application.client_id,
+        "clientSecret": application.client_secret.get_secret_value(),
+        "redirectUris": list(application.redirect_uris),
+        "subscriptions": sorted(application.subscriptions),
+        "name": application.name,
+    }
+
+
+def application_from_json(item: dict[str, Any]) -> ApplicationConfig:
+    return ApplicationConfig(
+        client_id=str(item["clientId"]),
+        client_secret=SecretStr(str(item["clientSecret"])),
+        redirect_uris=tuple(item.get("redirectUris") or ("http://localhost:8080/oauth/callback",)),
+        subscriptions=frozenset(item.get("subscriptions") or SUBSCRIBABLE),
+        name=str(item.get("name") or "hmrc-sync"),
+    )

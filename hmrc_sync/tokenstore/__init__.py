@@ -15,18 +15,23 @@ from hmrc_sync.tokenstore.codec import (
 from hmrc_sync.tokenstore.factory import build_vault_client, make_token_store
 from hmrc_sync.tokenstore.file_store import FileTokenStore
 from hmrc_sync.tokenstore.record import (
+    EXPIRING_SOON,
     GRANT_LIFETIME_MONTHS,
     Grant,
+    GrantStatus,
     TokenRecord,
     add_months,
+    grant_status,
     new_device_id,
 )
 from hmrc_sync.tokenstore.vault_store import VaultTokenStore, required_policy
 
 __all__ = [
+    "EXPIRING_SOON",
     "GRANT_LIFETIME_MONTHS",
     "FileTokenStore",
     "Grant",
+    "GrantStatus",
     "RecordFormatError",
     "TokenRecord",
     "TokenStore",
@@ -35,6 +40,7 @@ __all__ = [
     "add_months",
     "build_vault_client",
     "ensure_device_id",
+    "grant_status",
     "make_token_store",
     "new_device_id",
     "record_from_dict",

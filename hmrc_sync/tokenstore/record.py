@@ -14,11 +14,35 @@ import calendar
 import datetime as dt
 import uuid
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from typing import Final
 
 from pydantic import SecretStr
 
 GRANT_LIFETIME_MONTHS: Final = 18
+
+
+# A grant this close to its 18-month end is shown as expiring soon (status page, auth status).
+EXPIRING_SOON: Final = dt.timedelta(days=30)
+
+
+class GrantStatus(StrEnum):
+    """The grant's state, as ``auth status``, the status page and the metrics all report it."""
+
+    NOT_GRANTED = "not_granted"
+    GRANTED = "granted"
+    EXPIRING_SOON = "expiring_soon"  # usable, ends within ``EXPIRING_SOON``
+    EXPIRED = "expired"  # HMRC's 18 months are over
+    REAUTHORISATION_REQUIRED = "reauthorisation_required"  # HMRC refused the grant
+
+    @property
+    def usable(self) -> bool:
+        """True while a sync can use the grant; otherwise the owner must sign in again."""
+        return self in (GrantStatus.GRANTED, GrantStatus.EXPIRING_SOON)
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").replace("reauthorisation", "re-authorisation")
 
 
 def add_months(moment: dt.datetime, months: int) -> dt.datetime:
@@ -143,3 +167,20 @@ class TokenRecord:
         return replace(
             self, grant=None, reauthorisation_required=False, reauthorisation_reason=None
         )
+
+    def status(self, now: dt.datetime) -> GrantStatus:
+        """The grant's state at ``now``: the one definition every view uses."""
+        if self.reauthorisation_required:
+            return GrantStatus.REAUTHORISATION_REQUIRED
+        if self.grant is None:
+            return GrantStatus.NOT_GRANTED
+        if self.grant.grant_expired(now=now):
+            return GrantStatus.EXPIRED
+        if self.grant.grant_expires_at - now <= EXPIRING_SOON:
+            return GrantStatus.EXPIRING_SOON
+        return GrantStatus.GRANTED
+
+
+def grant_status(record: TokenRecord | None, now: dt.datetime) -> GrantStatus:
+    """``record.status(now)``, and ``NOT_GRANTED`` when nothing is stored."""
+    return GrantStatus.NOT_GRANTED if record is None else record.status(now)

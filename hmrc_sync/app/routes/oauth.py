@@ -14,12 +14,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import SecretStr
 
 from hmrc_sync.app.deps import AppState, StateDep
+from hmrc_sync.app.pages import OwnerDep, message_page, owner_login_page
 from hmrc_sync.app.security import (
     OWNER_COOKIE,
     OWNER_COOKIE_MAX_AGE,
     STATE_COOKIE,
     STATE_MAX_AGE,
-    bearer,
     set_cookie,
     tokens_match,
 )
@@ -28,39 +28,6 @@ from hmrc_sync.oauth import grant_from_response, start_authorization, utcnow
 
 log = logging.getLogger(__name__)
 router = APIRouter()
-
-
-def is_owner(state: AppState, request: Request) -> bool:
-    settings = state.container.settings
-    if state.signer is None:
-        return False
-    if tokens_match(bearer(request.headers.get("authorization")), settings.admin_token):
-        return True
-    cookie = request.cookies.get(OWNER_COOKIE)
-    return state.signer.verify("owner", cookie, OWNER_COOKIE_MAX_AGE) == "owner"
-
-
-def page(
-    state: AppState, request: Request, name: str, status: int = 200, **context: object
-) -> HTMLResponse:
-    return state.templates.TemplateResponse(request, name, context, status_code=status)
-
-
-def owner_required(state: AppState, request: Request) -> Response | None:
-    """None for the owner; otherwise the 401 sign-in page."""
-    if is_owner(state, request):
-        return None
-    return page(
-        state,
-        request,
-        "owner_login.html",
-        401,
-        title="Owner sign-in",
-        next=request.url.path,
-        error=None
-        if state.signer
-        else "The admin token is not configured (HMRC_SYNC_ADMIN_TOKEN).",
-    )
 
 
 @router.post("/owner/login", include_in_schema=False)
@@ -74,14 +41,8 @@ def owner_login(
     target = next if next.startswith("/") and not next.startswith("//") else "/"
     if state.signer is None or not tokens_match(admin_token, settings.admin_token):
         log.warning("owner sign-in refused")
-        return page(
-            state,
-            request,
-            "owner_login.html",
-            401,
-            title="Owner sign-in",
-            next=target,
-            error="That is not the admin token.",
+        return owner_login_page(
+            state, request, next_path=target, error="That is not the admin token."
         )
     response = RedirectResponse(target, status_code=303)
     set_cookie(
@@ -95,10 +56,7 @@ def owner_login(
 
 
 @router.get("/authorize", include_in_schema=False)
-def authorize(state: StateDep, request: Request) -> Response:
-    refusal = owner_required(state, request)
-    if refusal is not None:
-        return refusal
+def authorize(state: StateDep, request: Request, _owner: OwnerDep) -> Response:
     settings = state.container.settings
     if not settings.client_id:
         raise HmrcSyncError("HMRC_SYNC_CLIENT_ID is not set: register an application first")
@@ -151,28 +109,23 @@ def callback(
     grant = grant_from_response(response, utcnow(), container.settings.scopes)
     container.token_manager.store_new_grant(grant)
     log.info("new HMRC grant stored; it expires at %s", grant.grant_expires_at.isoformat())
-    confirmation = page(
+    confirmation = message_page(
         state,
         request,
-        "message.html",
         title="Access granted",
         message=f"hmrc-sync can now read your HMRC records until "
         f"{grant.grant_expires_at:%d %B %Y}.",
-        link="/",
-        link_text="Back to the status page",
     )
     confirmation.delete_cookie(STATE_COOKIE)
     return confirmation
 
 
 def _refuse(state: AppState, request: Request, message: str) -> HTMLResponse:
-    return page(
+    return message_page(
         state,
         request,
-        "message.html",
-        400,
+        status=400,
         title="Authorisation failed",
         message=message,
-        link="/authorize",
-        link_text="Start again",
+        link=("/authorize", "Start again"),
     )

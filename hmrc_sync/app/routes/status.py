@@ -12,11 +12,11 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from hmrc_sync.app.deps import AppState, StateDep
-from hmrc_sync.app.routes.oauth import owner_required, page
+from hmrc_sync.app.pages import OwnerDep, message_page, page
 from hmrc_sync.app.security import set_cookie
 from hmrc_sync.app.web_fraud import (
     DEVICE_COOKIE,
@@ -24,12 +24,15 @@ from hmrc_sync.app.web_fraud import (
     BrowserDataError,
     web_app_context,
 )
-from hmrc_sync.db.models import ReconciliationFinding, SyncRun
+from hmrc_sync.client.endpoints import INDIVIDUAL_APIS
+from hmrc_sync.db.reads import last_finished_run, latest_findings
 from hmrc_sync.errors import HmrcSyncError
 from hmrc_sync.fraud_headers import WEB_APP_VIA_SERVER, build_web_app_headers
+from hmrc_sync.metrics import FINDING_STATUSES
 from hmrc_sync.sync.jobs import run_sync_job
 from hmrc_sync.sync.model import Trigger, resolve_tax_years
 from hmrc_sync.sync.snapshots import availability_map, latest_snapshots
+from hmrc_sync.tokenstore import GrantStatus
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -44,18 +47,20 @@ BROWSER_FIELDS = (
     "window_height",
     "utc_offset_minutes",
 )
-STATUSES = ("match", "explained", "mismatch")
-APIS = (
-    "individual-tax",
-    "individual-income",
-    "individual-employment",
-    "individual-benefits",
-    "national-insurance",
-)
+STATUSES = FINDING_STATUSES
+APIS = tuple(api.value for api in INDIVIDUAL_APIS)
 
 
 def money(value: Decimal | None) -> str:
     return "—" if value is None else f"£{value:,.2f}"
+
+
+_GRANT_CSS = {
+    GrantStatus.GRANTED: "ok",
+    GrantStatus.EXPIRING_SOON: "warn",
+    GrantStatus.EXPIRED: "bad",
+    GrantStatus.REAUTHORISATION_REQUIRED: "bad",
+}
 
 
 def _grant_view(state: AppState, now: dt.datetime) -> dict[str, Any] | None:
@@ -64,16 +69,10 @@ def _grant_view(state: AppState, now: dt.datetime) -> dict[str, Any] | None:
     if record is None or record.grant is None:
         return None
     grant = record.grant
-    if record.reauthorisation_required:
-        label, css = "re-authorisation required", "bad"
-    elif grant.grant_expired(now=now):
-        label, css = "expired", "bad"
-    else:
-        days = (grant.grant_expires_at - now).days
-        label, css = "granted", "ok" if days > 30 else "warn"
+    status = record.status(now)
     return {
-        "state": label,
-        "css": css,
+        "state": status.label,
+        "css": _GRANT_CSS.get(status, "bad"),
         "granted_at": f"{grant.granted_at:%Y-%m-%d %H:%M} UTC",
         "expires_at": f"{grant.grant_expires_at:%Y-%m-%d}",
         "days_left": max(0, (grant.grant_expires_at - now).days),
@@ -84,9 +83,7 @@ def _grant_view(state: AppState, now: dt.datetime) -> dict[str, Any] | None:
 
 def _last_run(state: AppState) -> dict[str, Any] | None:
     with state.container.sessions() as session:
-        run = session.scalars(
-            select(SyncRun).where(SyncRun.finished_at.is_not(None)).order_by(SyncRun.id.desc())
-        ).first()
+        run = last_finished_run(session)
     if run is None or run.finished_at is None:
         return None
     return {
@@ -100,12 +97,8 @@ def _last_run(state: AppState) -> dict[str, Any] | None:
     }
 
 
-def _reconciliation(session: Any) -> dict[str, Any]:
-    rows = session.scalars(
-        select(ReconciliationFinding).order_by(
-            ReconciliationFinding.tax_year.desc(), ReconciliationFinding.id
-        )
-    ).all()
+def _reconciliation(session: Session) -> dict[str, Any]:
+    rows = latest_findings(session)
     counts = {status: sum(1 for r in rows if r.status == status) for status in STATUSES}
     return {
         "counts": counts,
@@ -144,10 +137,7 @@ def _with_device_cookie(state: AppState, request: Request, response: Response) -
 
 
 @router.get("/", include_in_schema=False)
-def status_page(state: StateDep, request: Request) -> Response:
-    refusal = owner_required(state, request)
-    if refusal is not None:
-        return refusal
+def status_page(state: StateDep, request: Request, _owner: OwnerDep) -> Response:
     response = page(state, request, "status.html", **status_context(state))
     return _with_device_cookie(state, request, response)
 
@@ -161,20 +151,14 @@ def _same_origin(request: Request) -> bool:
 
 
 @router.post("/sync/browser", include_in_schema=False)
-async def sync_from_browser(state: StateDep, request: Request) -> Response:
-    refusal = owner_required(state, request)
-    if refusal is not None:
-        return refusal
+async def sync_from_browser(state: StateDep, request: Request, _owner: OwnerDep) -> Response:
     if not _same_origin(request):
-        return page(
+        return message_page(
             state,
             request,
-            "message.html",
-            403,
+            status=403,
             title="Refused",
             message="This form must be sent from the status page itself.",
-            link="/",
-            link_text="Back to the status page",
         )
     form: Mapping[str, str] = {k: str(v) for k, v in (await request.form()).items()}
     return await _run_browser_sync(state, request, form)
@@ -187,26 +171,20 @@ async def _run_browser_sync(state: AppState, request: Request, form: Mapping[str
     try:
         context = web_app_context(request, form, container.settings, device_id)
     except BrowserDataError as exc:
-        return page(
+        return message_page(
             state,
             request,
-            "message.html",
-            400,
+            status=400,
             title="Sync not started",
             message=exc.message,
-            link="/",
-            link_text="Back to the status page",
         )
     if not state.sync_lock.acquire(blocking=False):
-        return page(
+        return message_page(
             state,
             request,
-            "message.html",
-            409,
+            status=409,
             title="Sync already running",
             message="A sync is already running; try again when it ends.",
-            link="/",
-            link_text="Back to the status page",
         )
     try:
         # The owner asked for everything HMRC may still hold, not just the current year.
@@ -220,26 +198,20 @@ async def _run_browser_sync(state: AppState, request: Request, form: Mapping[str
         )
         report = job.report
     except HmrcSyncError as exc:
-        return page(
+        return message_page(
             state,
             request,
-            "message.html",
-            503,
+            status=503,
             title="Sync failed",
             message=exc.message,
-            link="/",
-            link_text="Back to the status page",
         )
     finally:
         state.sync_lock.release()
-    response: HTMLResponse = page(
+    response: HTMLResponse = message_page(
         state,
         request,
-        "message.html",
-        200 if report.exit_code == 0 else 502,
+        status=200 if report.exit_code == 0 else 502,
         title="Sync finished" if report.exit_code == 0 else "Sync did not complete",
         message=report.summary_line(),
-        link="/",
-        link_text="Back to the status page",
     )
     return _with_device_cookie(state, request, response)

@@ -107,7 +107,10 @@ class IssuedTokens:
     scopes: tuple[str, ...] = ()
 
 
-class TokenStore:
+class GrantRegistry:
+    """The emulator's side of OAuth: the grants, tokens, codes and sessions it has issued
+    (hashes only). Not the product's token store (``hmrc_sync.tokenstore.TokenStore``)."""
+
     def __init__(
         self, *, access_lifetime: timedelta, grant_lifetime: timedelta, code_lifetime: timedelta
     ) -> None:

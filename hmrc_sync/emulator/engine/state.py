@@ -15,15 +15,22 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Final, Literal
+from decimal import Decimal
+from typing import Any, Final, Literal
 
-from hmrc_sync.emulator.config import ApplicationConfig, EmulatorConfig
+from hmrc_sync.emulator.config import (
+    ApplicationConfig,
+    EmulatorConfig,
+    application_from_json,
+    application_to_json,
+)
 from hmrc_sync.emulator.data import identifiers
 from hmrc_sync.emulator.data.catalogue import ANNUAL_SUMMARY_APIS
 from hmrc_sync.emulator.data.scenarios import scenario_body
 from hmrc_sync.emulator.engine import persistence
 from hmrc_sync.emulator.engine.faults import Faults
-from hmrc_sync.emulator.engine.grants import IssuedTokens, TokenStore
+from hmrc_sync.emulator.engine.grants import GrantRegistry, IssuedTokens
+from hmrc_sync.emulator.engine.seeding import apply_seed, iso_date
 from hmrc_sync.emulator.engine.throttle import RateLimit
 from hmrc_sync.emulator.engine.users import Identities, TestUser, generate_user, password_matches
 from hmrc_sync.jsonio import JsonObject
@@ -76,7 +83,7 @@ class Emulator:
         self.rng = random.Random(base)  # noqa: S311
         self.faults = Faults(config.faults, random.Random(base + 1))  # noqa: S311
         self.rate_limit = RateLimit(config.rate_limit)
-        self.tokens = TokenStore(
+        self.tokens = GrantRegistry(
             access_lifetime=config.access_token_lifetime,
             grant_lifetime=config.grant_lifetime,
             code_lifetime=config.code_lifetime,
@@ -89,11 +96,11 @@ class Emulator:
         self.recorded: dict[tuple[str, str, str, str, str], RecordedRequest] = {}
         self._loading = True
         if config.state_file is not None and config.state_file.exists():
-            persistence.load_state(self, config.state_file)
+            self.load_json(persistence.read_state(config.state_file))
         for application in config.applications:
             self.applications[application.client_id] = application
         if config.seed_file is not None:
-            persistence.apply_seed(self, persistence.read_seed(config.seed_file))
+            apply_seed(self, persistence.read_seed(config.seed_file))
         self._loading = False
         self.save()
 
@@ -130,7 +137,55 @@ class Emulator:
             return
         with self.lock:
             self.tokens.purge(self.now())
-            persistence.save_state(self, self.config.state_file)
+            persistence.write_state(self.config.state_file, self.to_json())
+
+    # ----------------------------------------------------------------- serialisation
+    def to_json(self) -> dict[str, Any]:
+        """Everything the state file keeps (see ``persistence``)."""
+        return {
+            "clockOffsetSeconds": Decimal(str(self.clock_offset.total_seconds())),
+            "applications": [application_to_json(a) for a in self.applications.values()],
+            "users": [user.to_json() for user in self.users.values()],
+            "oauth": self.tokens.to_json(),
+            "annualSummaries": [
+                {"api": api, "utr": utr, "taxYear": TaxYear(start).hmrc, "body": body}
+                for (api, utr, start), body in self.annual.items()
+            ],
+            "employmentsIncome": [
+                {"nino": nino, "taxYear": TaxYear(start).hmrc, "employments": employments}
+                for (nino, start), employments in self.employments_income.items()
+            ],
+            "availability": [
+                {
+                    "utr": utr,
+                    "taxYear": TaxYear(start).hmrc,
+                    "reconciledOn": rule.reconciled_on.isoformat() if rule.reconciled_on else None,
+                    "withdrawnOn": rule.withdrawn_on.isoformat() if rule.withdrawn_on else None,
+                }
+                for (utr, start), rule in self.availability.items()
+            ],
+        }
+
+    def load_json(self, data: dict[str, Any]) -> None:
+        """Restore what ``to_json`` wrote."""
+        self.advance(timedelta(seconds=float(data.get("clockOffsetSeconds", 0))))
+        for item in data.get("applications", []):
+            application = application_from_json(item)
+            self.applications[application.client_id] = application
+        for item in data.get("users", []):
+            user = TestUser.from_json(item)
+            self.users[user.user_id] = user
+        self.tokens.load_json(data.get("oauth", {}))
+        for item in data.get("annualSummaries", []):
+            key = (item["api"], item["utr"], TaxYear.parse(item["taxYear"]).start_year)
+            self.annual[key] = item["body"]
+        for item in data.get("employmentsIncome", []):
+            key2 = (item["nino"], TaxYear.parse(item["taxYear"]).start_year)
+            self.employments_income[key2] = item["employments"]
+        for item in data.get("availability", []):
+            self.availability[(item["utr"], TaxYear.parse(item["taxYear"]).start_year)] = (
+                Availability(iso_date(item.get("reconciledOn")), iso_date(item.get("withdrawnOn")))
+            )
 
     # ----------------------------------------------------------------- applications
     def register_application(self, application: ApplicationConfig) -> None:

@@ -1,0 +1,97 @@
+"""The web layer's shared pieces: rendering a page, the one message page, and the owner check
+as a FastAPI dependency (``OwnerDep``) that raises instead of returning a refusal."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import HTMLResponse
+
+from hmrc_sync.app.deps import AppState, StateDep
+from hmrc_sync.app.security import OWNER_COOKIE, OWNER_COOKIE_MAX_AGE, bearer, tokens_match
+
+BACK_TO_STATUS = ("/", "Back to the status page")
+
+
+def page(
+    state: AppState, request: Request, name: str, status: int = 200, **context: object
+) -> HTMLResponse:
+    return state.templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def message_page(
+    state: AppState,
+    request: Request,
+    *,
+    title: str,
+    message: str,
+    status: int = 200,
+    link: tuple[str, str] = BACK_TO_STATUS,
+) -> HTMLResponse:
+    """A short page: a title, a sentence, and one link onwards (``link`` is URL and text)."""
+    url, text = link
+    return page(
+        state,
+        request,
+        "message.html",
+        status,
+        title=title,
+        message=message,
+        link=url,
+        link_text=text,
+    )
+
+
+def is_owner(state: AppState, request: Request) -> bool:
+    settings = state.container.settings
+    if state.signer is None:
+        return False
+    if tokens_match(bearer(request.headers.get("authorization")), settings.admin_token):
+        return True
+    cookie = request.cookies.get(OWNER_COOKIE)
+    return state.signer.verify("owner", cookie, OWNER_COOKIE_MAX_AGE) == "owner"
+
+
+class OwnerRequired(Exception):
+    """Raised by ``require_owner``; answered with the 401 sign-in page."""
+
+    def __init__(self, state: AppState) -> None:
+        super().__init__("owner sign-in required")
+        self.state = state
+
+
+def require_owner(state: StateDep, request: Request) -> None:
+    if not is_owner(state, request):
+        raise OwnerRequired(state)
+
+
+OwnerDep = Annotated[None, Depends(require_owner)]
+
+
+def owner_login_page(
+    state: AppState, request: Request, *, next_path: str, error: str | None
+) -> HTMLResponse:
+    return page(
+        state,
+        request,
+        "owner_login.html",
+        401,
+        title="Owner sign-in",
+        next=next_path,
+        error=error,
+    )
+
+
+def install_owner_check(app: FastAPI) -> None:
+    """Answer ``OwnerRequired`` with the sign-in page (or say the admin token is missing)."""
+
+    async def refused(request: Request, exc: Exception) -> HTMLResponse:
+        assert isinstance(exc, OwnerRequired)
+        state = exc.state
+        error = (
+            None if state.signer else "The admin token is not configured (HMRC_SYNC_ADMIN_TOKEN)."
+        )
+        return owner_login_page(state, request, next_path=request.url.path, error=error)
+
+    app.add_exception_handler(OwnerRequired, refused)
