@@ -57,6 +57,8 @@ class Liability:
     less any Marriage Allowance transferred out, plus any Blind Person's Allowance.
     ``income_tax_charged`` is the sum of the bands' tax; ``income_tax`` is the year's
     liability after the Marriage Allowance reducer and including the Gift Aid charge.
+    ``adjusted_net_income`` follows the guide's arithmetic, so it is negative when the
+    reliefs exceed the income; only its excess over £100,000 has any effect.
     ``notes`` explains anything asked for but not given (e.g. Marriage Allowance refused).
     """
 

@@ -68,3 +68,20 @@ def test_tax_never_falls_as_pay_rises(year: TaxYear) -> None:
             for pay in range(0, 260_000, 2_500)
         ]
         assert taxes == sorted(taxes)
+
+
+# Blind Person's Allowance by year, from gov.uk "Blind Person's Allowance" and the sources
+# cited in income_tax_rates (2016-17 .. 2026-27).
+BLIND = (2_290, 2_320, 2_390, 2_450, 2_500, 2_520, 2_600, 2_870, 3_070, 3_130, 3_250)
+
+
+@pytest.mark.parametrize("year", YEARS, ids=str)
+def test_blind_persons_allowance_adds_to_the_allowance(year: TaxYear) -> None:
+    """Pay equal to PA + BPA is tax-free; £10 more costs £10 at the year's first rate."""
+    blind = BLIND[year.start_year - 2016]
+    free = D(ALLOWANCE[year.start_year] + blind)
+    at = income_tax_liability(year, "rUK", free, blind_persons_allowance=True)
+    assert at.blind_persons_allowance == blind
+    assert at.income_tax == 0
+    above = income_tax_liability(year, "rUK", free + 10, blind_persons_allowance=True)
+    assert above.income_tax == D("2.00")
