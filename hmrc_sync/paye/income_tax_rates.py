@@ -10,6 +10,11 @@ Fixed codes take one band's rate: ``BR`` the band named ``basic``, ``D0`` the ba
 higher, advanced and top from 2024-25 (paye-domain.md 2.3: "SD2 = advanced 45% and SD3 =
 top 48%"), and before 2018-19, when Scotland had no starter or intermediate band,
 SD0/SD1 were higher/top.
+
+Annual figures used by the year-end liability (``hmrc_sync.yearend``) live here too, so there
+is one home for rates: the Blind Person's Allowance per year (sources beside the table below),
+the £100,000 adjusted-net-income limit where the personal-allowance taper starts, and the
+Marriage Allowance transferable amount (derived from the personal allowance).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from types import MappingProxyType
 from typing import Final
 
 from hmrc_sync.paye.errors import RatesNotFoundError, TaxCodeError
+from hmrc_sync.paye.money import ceil_pound
 from hmrc_sync.paye.taxcode import Region
 from hmrc_sync.taxyear import TaxYear
 
@@ -38,15 +44,34 @@ class TaxBand:
         return self.percent / 100
 
 
+# The personal allowance is reduced by £1 for every £2 of adjusted net income over this limit
+# (ITA 2007 s.35; HMRC Tax Logic service guide, "Personal Allowance": reducedAllowanceLimit).
+# It has been £100,000 in every year since 2010-11.
+PERSONAL_ALLOWANCE_INCOME_LIMIT: Final = Decimal(100_000)
+
+# Marriage Allowance: the transferable amount is 10% of the (basic) personal allowance rounded
+# up to the next multiple of £10 (ITA 2007 s.55B; gov.uk "Marriage Allowance"; the Tax Logic
+# config's marriageAllowanceTransferInAndOutAmount is 1260 for 2024-25).
+_MARRIAGE_ALLOWANCE_FRACTION: Final = Decimal("0.10")
+_MARRIAGE_ALLOWANCE_STEP: Final = Decimal(10)
+
+
 @dataclass(frozen=True, slots=True)
 class IncomeTaxRates:
-    """One tax year's income-tax parameters for PAYE."""
+    """One tax year's income-tax parameters (PAYE and the year-end liability)."""
 
     tax_year: TaxYear
     personal_allowance: Decimal
     emergency_code: str
     bands: Mapping[Region, tuple[TaxBand, ...]]
+    blind_persons_allowance: Decimal
     source: str = field(compare=False)
+
+    @property
+    def marriage_allowance_transferable(self) -> Decimal:
+        """10% of the personal allowance rounded up to the next £10 (2024-25: £1,260)."""
+        tenths = self.personal_allowance * _MARRIAGE_ALLOWANCE_FRACTION
+        return ceil_pound(tenths / _MARRIAGE_ALLOWANCE_STEP) * _MARRIAGE_ALLOWANCE_STEP
 
     def bands_for(self, region: Region) -> tuple[TaxBand, ...]:
         try:
@@ -108,7 +133,41 @@ def _year(
         # (paye-domain.md 2.1: [CODA] WelshBrackets 2019-2022; HMRC's Welsh results equal
         # rUK's for 2022-23 to 2026-27 [PTTS] [PT-IT26] [PAYEPY]).
         bands[Region.WALES] = ruk
-    return IncomeTaxRates(TaxYear(start), Decimal(allowance), code, MappingProxyType(bands), source)
+    return IncomeTaxRates(
+        TaxYear(start),
+        Decimal(allowance),
+        code,
+        MappingProxyType(bands),
+        _BLIND_PERSONS_ALLOWANCE[start],
+        source,
+    )
+
+
+# Blind Person's Allowance, added to the personal allowance and never tapered (ITA 2007 s.38).
+# gov.uk "Blind Person's Allowance: what you'll get" (2017-18 £2,320, 2018-19 £2,390; later
+# editions 2024-25 £3,070, 2025-26 £3,130); 2016-17 £2,290 (unchanged from 2015-16: the
+# September 2015 CPI was negative); 2019-20 £2,450, 2020-21 £2,500, 2021-22 £2,520, 2022-23
+# £2,600, 2023-24 £2,870 (CPI uprating announced in the 2022 Autumn Statement); HMRC's Tax Logic
+# config taxyear24-25.yml blindPersonAllowance 3070; 2026-27 £3,250 (September 2025 CPI 3.8%,
+# rounded up to £10).
+_BLIND_PERSONS_ALLOWANCE: Final = MappingProxyType(
+    {
+        start: Decimal(amount)
+        for start, amount in (
+            (2016, 2_290),
+            (2017, 2_320),
+            (2018, 2_390),
+            (2019, 2_450),
+            (2020, 2_500),
+            (2021, 2_520),
+            (2022, 2_600),
+            (2023, 2_870),
+            (2024, 3_070),
+            (2025, 3_130),
+            (2026, 3_250),
+        )
+    }
+)
 
 
 # rUK bands: "20% basic / 40% higher / 45% additional" columns of the first table in 2.1.
