@@ -200,10 +200,6 @@ class Settings(BaseSettings):
             return f"{self.api_base_url.rstrip('/')}/oauth/authorize"
         return HMRC_AUTHORIZE_HOSTS[self.environment]
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
 
 def _variable_name(loc: tuple[int | str, ...]) -> str:
     field = str(loc[0]) if loc else "?"

@@ -50,13 +50,6 @@ def shared() -> Path:
     return shared_dir()
 
 
-@pytest.fixture(scope="session")
-def postgres_server_url() -> Iterator[str]:
-    """One throwaway PostgreSQL database for the whole run."""
-    with throwaway_postgres_database() as url:
-        yield url
-
-
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database for one test (for migration tests)."""

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 
 class Outcome(StrEnum):
@@ -42,9 +41,3 @@ class RequestRecord:
     correlation_id: str | None
     duration_ms: int
     outcome: Outcome
-
-    def as_row(self) -> dict[str, Any]:
-        """The record as ``FetchLog`` column values (``run_id`` is the recorder's to add)."""
-        row = asdict(self)
-        row["outcome"] = self.outcome.value
-        return row

@@ -108,6 +108,64 @@ def _groups(slips: Sequence[Payslip]) -> list[_Group]:
     ]
 
 
+@dataclass(frozen=True)
+class _Side:
+    """Payslips and HMRC's employment paired as one employer (either may be missing)."""
+
+    group: _Group | None = None
+    employment: HmrcEmployment | None = None
+
+    @property
+    def ref(self) -> str | None:
+        if self.employment is not None:
+            return self.employment.employer_paye_ref
+        return self.group.ref if self.group else None
+
+    @property
+    def names(self) -> list[str | None]:
+        return [
+            self.group.name if self.group else None,
+            self.employment.employer_name if self.employment else None,
+        ]
+
+    @property
+    def pay(self) -> Decimal | None:
+        if self.group is not None:
+            return _total(self.group)
+        return self.employment.taxable_pay if self.employment else None
+
+
+# How payslips pair with HMRC's employments: by PAYE reference, by name, then the last of each.
+def _group_ref_matches(group: _Group, employment: HmrcEmployment) -> bool:
+    return bool(group.ref) and (group.ref or "").upper() == employment.employer_paye_ref.upper()
+
+
+def _group_name_matches(group: _Group, employment: HmrcEmployment) -> bool:
+    return names_match(group.name, employment.employer_name)
+
+
+def _group_plausibly_same(group: _Group, employment: HmrcEmployment) -> bool:
+    return plausibly_same(
+        group.name, employment.employer_name, _total(group), employment.taxable_pay
+    )
+
+
+# How those pairs then pair with P60s, by the same three rules.
+def _p60_ref_matches(side: _Side, p60: P60) -> bool:
+    ref = side.ref or ""
+    return (
+        bool(ref and p60.employer_paye_ref) and ref.upper() == (p60.employer_paye_ref or "").upper()
+    )
+
+
+def _p60_name_matches(side: _Side, p60: P60) -> bool:
+    return any(names_match(name, p60.employer) for name in side.names)
+
+
+def _p60_plausibly_same(side: _Side, p60: P60) -> bool:
+    return any(plausibly_same(name, p60.employer, side.pay, p60.gross_pay) for name in side.names)
+
+
 def _employer_years(
     year: TaxYear,
     groups: Sequence[_Group],
@@ -115,78 +173,45 @@ def _employer_years(
     p60s: Sequence[P60],
     options: ReconcileOptions,
 ) -> list[EmployerYear]:
-    def ref_of_pair(g: _Group, h: HmrcEmployment) -> bool:
-        return bool(g.ref) and (g.ref or "").upper() == h.employer_paye_ref.upper()
-
-    def name_of_pair(g: _Group, h: HmrcEmployment) -> bool:
-        return names_match(g.name, h.employer_name)
-
-    def last_of_pair(g: _Group, h: HmrcEmployment) -> bool:
-        return plausibly_same(g.name, h.employer_name, _total(g), h.taxable_pay)
-
-    pairs, lone_groups, lone_hmrc = pair_up(groups, hmrc, ref_of_pair, name_of_pair, last_of_pair)
-    sides: list[tuple[_Group | None, HmrcEmployment | None]] = [
-        *pairs,
-        *((g, None) for g in lone_groups),
-        *((None, h) for h in lone_hmrc),
+    """One ``EmployerYear`` per employer seen in the payslips, HMRC's figures or a P60."""
+    pairs, lone_groups, lone_hmrc = pair_up(
+        groups, hmrc, _group_ref_matches, _group_name_matches, _group_plausibly_same
+    )
+    sides = [
+        *(_Side(group, employment) for group, employment in pairs),
+        *(_Side(group=group) for group in lone_groups),
+        *(_Side(employment=employment) for employment in lone_hmrc),
     ]
-
-    def side_ref(side: tuple[_Group | None, HmrcEmployment | None]) -> str | None:
-        group, employment = side
-        return employment.employer_paye_ref if employment else (group.ref if group else None)
-
-    def side_names(side: tuple[_Group | None, HmrcEmployment | None]) -> list[str | None]:
-        group, employment = side
-        return [group.name if group else None, employment.employer_name if employment else None]
-
-    def p60_ref(side: tuple[_Group | None, HmrcEmployment | None], p60: P60) -> bool:
-        ref = side_ref(side) or ""
-        return (
-            bool(ref and p60.employer_paye_ref)
-            and ref.upper() == (p60.employer_paye_ref or "").upper()
-        )
-
-    def p60_name(side: tuple[_Group | None, HmrcEmployment | None], p60: P60) -> bool:
-        return any(names_match(name, p60.employer) for name in side_names(side))
-
-    def p60_last(side: tuple[_Group | None, HmrcEmployment | None], p60: P60) -> bool:
-        group, employment = side
-        pay = _total(group) if group else (employment.taxable_pay if employment else None)
-        return any(
-            plausibly_same(name, p60.employer, pay, p60.gross_pay) for name in side_names(side)
-        )
-
-    with_p60, lone_sides, lone_p60s = pair_up(sides, p60s, p60_ref, p60_name, p60_last)
-    default = Frequency.parse(options.frequency)
-    employers = []
-    for (group, employment), p60 in [
+    with_p60, lone_sides, lone_p60s = pair_up(
+        sides, p60s, _p60_ref_matches, _p60_name_matches, _p60_plausibly_same
+    )
+    matched: list[tuple[_Side, P60 | None]] = [
         *with_p60,
         *((side, None) for side in lone_sides),
-        *(((None, None), p) for p in lone_p60s),
-    ]:
-        periods, frequency = build_periods(group.slips if group else (), year, default)
-        name = (
-            group.name
-            if group
-            else (employment.employer_name or employment.employer_paye_ref)
-            if employment
-            else p60.employer
-            if p60
-            else "?"
-        )
-        employers.append(
-            EmployerYear(
-                tax_year=year,
-                employer=name,
-                employer_paye_ref=side_ref((group, employment))
-                or (p60.employer_paye_ref if p60 else None),
-                periods=periods,
-                frequency=frequency,
-                hmrc=employment,
-                p60=p60,
-            )
-        )
-    return employers
+        *((_Side(), p60) for p60 in lone_p60s),
+    ]
+    default = Frequency.parse(options.frequency)
+    return [_employer_year(year, side, p60, default) for side, p60 in matched]
+
+
+def _employer_year(year: TaxYear, side: _Side, p60: P60 | None, default: Frequency) -> EmployerYear:
+    group, employment = side.group, side.employment
+    periods, frequency = build_periods(group.slips if group else (), year, default)
+    if group is not None:
+        name = group.name
+    elif employment is not None:
+        name = employment.employer_name or employment.employer_paye_ref
+    else:
+        name = p60.employer if p60 else "?"
+    return EmployerYear(
+        tax_year=year,
+        employer=name,
+        employer_paye_ref=side.ref or (p60.employer_paye_ref if p60 else None),
+        periods=periods,
+        frequency=frequency,
+        hmrc=employment,
+        p60=p60,
+    )
 
 
 def _total(group: _Group) -> Decimal:

@@ -122,7 +122,7 @@ def _hmrc_side(ey: EmployerYear, ctx: YearContext) -> list[Finding]:
         reference = hmrc.income_tax if metric is Metric.TAX else hmrc.taxable_pay
         paid = _sum(ey.recorded_up_to(hmrc.figures_to), metric)
         if reference is None:
-            note = Explanation(
+            missing = Explanation(
                 Code.HMRC_NOT_YET_AVAILABLE,
                 f"HMRC gave no {NAMES[metric]} figure for this employer",
             )
@@ -134,27 +134,17 @@ def _hmrc_side(ey: EmployerYear, ctx: YearContext) -> list[Finding]:
                     basis=Basis.HMRC,
                     status=Status.EXPLAINED,
                     payslip_value=paid,
-                    explanations=(note,),
+                    explanations=(missing,),
                 )
             )
             continue
         found = candidates(ey, ctx.leading_is_p45, metric, slips, last, hmrc.figures_to)
-        status, why = decide(reference - paid, found, ctx.options.tolerance)
-        if hmrc.figures_to is not None and status is not Status.MATCH:
-            why += (Explanation(None, f"HMRC's figures run to the payment of {hmrc.figures_to}"),)
-        findings.append(
-            _finding(
-                ey,
-                ctx,
-                metric=metric,
-                basis=Basis.HMRC,
-                status=status,
-                hmrc_value=reference,
-                payslip_value=paid,
-                difference=reference - paid,
-                explanations=why,
-            )
+        note = (
+            Explanation(None, f"HMRC's figures run to the payment of {hmrc.figures_to}")
+            if hmrc.figures_to is not None
+            else None
         )
+        findings.append(_compared(ey, ctx, metric, Basis.HMRC, reference, paid, found, note))
     return findings
 
 
@@ -180,21 +170,37 @@ def _p60_side(ey: EmployerYear, ctx: YearContext) -> list[Finding]:
                     previous,
                 )
             )
-        status, why = decide(reference - paid, found, ctx.options.tolerance)
-        findings.append(
-            _finding(
-                ey,
-                ctx,
-                metric=metric,
-                basis=Basis.P60,
-                status=status,
-                p60_value=reference,
-                payslip_value=paid,
-                difference=reference - paid,
-                explanations=why,
-            )
-        )
+        findings.append(_compared(ey, ctx, metric, Basis.P60, reference, paid, found))
     return findings
+
+
+def _compared(
+    ey: EmployerYear,
+    ctx: YearContext,
+    metric: Metric,
+    basis: Basis,
+    reference: Decimal,
+    paid: Decimal,
+    found: list[Explanation],
+    note: Explanation | None = None,
+) -> Finding:
+    """A reference figure (HMRC's or the P60's) against the payslips' sum, with the candidate
+    explanations decided into a status; ``note`` is added when they do not simply match."""
+    status, why = decide(reference - paid, found, ctx.options.tolerance)
+    if note is not None and status is not Status.MATCH:
+        why += (note,)
+    reference_field = "hmrc_value" if basis is Basis.HMRC else "p60_value"
+    return _finding(
+        ey,
+        ctx,
+        metric=metric,
+        basis=basis,
+        status=status,
+        payslip_value=paid,
+        difference=reference - paid,
+        explanations=why,
+        **{reference_field: reference},
+    )
 
 
 def _previous(ey: EmployerYear, ctx: YearContext, metric: Metric) -> Decimal | None:

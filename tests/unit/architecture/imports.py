@@ -51,6 +51,19 @@ def _type_checking_only(tree: ast.Module) -> set[int]:
     return lines
 
 
+class _Pruned(ast.NodeTransformer):
+    """Drops the imports on the given lines."""
+
+    def __init__(self, lines: set[int]) -> None:
+        self.lines = lines
+
+    def visit_Import(self, node: ast.Import) -> ast.AST | None:
+        return None if node.lineno in self.lines else node
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> ast.AST | None:
+        return None if node.lineno in self.lines else node
+
+
 def import_graph(root: Path = PACKAGE_ROOT) -> dict[str, set[str]]:
     """Module -> the package modules it imports when it runs (``TYPE_CHECKING`` excluded;
     imports inside functions included: they still run)."""
@@ -60,14 +73,7 @@ def import_graph(root: Path = PACKAGE_ROOT) -> dict[str, set[str]]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         skip = _type_checking_only(tree)
 
-        class Pruned(ast.NodeTransformer):
-            def visit_Import(self, node: ast.Import) -> ast.AST | None:
-                return None if node.lineno in skip else node
-
-            def visit_ImportFrom(self, node: ast.ImportFrom) -> ast.AST | None:
-                return None if node.lineno in skip else node
-
-        pruned = Pruned().visit(tree)
+        pruned = _Pruned(skip).visit(tree)
         graph[name] = _imports(pruned, name, path.name == "__init__.py", known) - {name}
     return graph
 
