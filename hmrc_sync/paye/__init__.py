@@ -7,6 +7,11 @@ A pure, table-driven engine (no I/O): rates live as data in ``income_tax_rates``
 * ``tax_for_period(tax_year, tax_code, frequency, period, gross_pay, gross_pay_to_date,
   tax_paid_to_date, week1_month1=False)`` -> tax this period (negative = refund).
 * ``ni_for_period(pay_date, category, frequency, gross_pay)`` -> (employee, employer).
+* ``student_loan_for_period(tax_year, plan, frequency, earnings)`` -> the period's student
+  or postgraduate loan deduction in whole pounds (per period, non-cumulative; plans
+  ``plan1``, ``plan2``, ``plan4``, ``plan5``, ``postgraduate``; thresholds as data in
+  ``student_loan_rates``); ``student_loan_for_year(tax_year, plan, annual_income)`` is the
+  annual counterpart.
 
 Invalid input raises ``PayeInputError`` (a ``ValueError``) or one of its subclasses.
 """
@@ -18,6 +23,7 @@ from hmrc_sync.paye.errors import (
     PayeInputError,
     PeriodError,
     RatesNotFoundError,
+    StudentLoanPlanError,
     TaxCodeError,
 )
 from hmrc_sync.paye.frequency import Frequency
@@ -30,13 +36,30 @@ from hmrc_sync.paye.income_tax_rates import (
 )
 from hmrc_sync.paye.national_insurance import ni_for_period
 from hmrc_sync.paye.ni_categories import CATEGORIES, NiCategory, ni_category
-from hmrc_sync.paye.ni_rates import NI_REGIMES, NiRegime, Threshold, ni_regime
+from hmrc_sync.paye.ni_rates import (
+    NI_REGIMES,
+    NiRegime,
+    Threshold,
+    ni_regime,
+)
+from hmrc_sync.paye.student_loan_rates import (
+    STUDENT_LOAN_YEARS,
+    StudentLoanPlan,
+    StudentLoanYear,
+    student_loan_year,
+)
+from hmrc_sync.paye.student_loans import (
+    student_loan_for_period,
+    student_loan_for_year,
+    student_loan_period_threshold,
+)
 from hmrc_sync.paye.taxcode import CodeKind, Region, TaxCode, parse_tax_code
 
 __all__ = [
     "CATEGORIES",
     "INCOME_TAX_RATES",
     "NI_REGIMES",
+    "STUDENT_LOAN_YEARS",
     "AmountError",
     "CodeKind",
     "Frequency",
@@ -49,6 +72,9 @@ __all__ = [
     "PeriodError",
     "RatesNotFoundError",
     "Region",
+    "StudentLoanPlan",
+    "StudentLoanPlanError",
+    "StudentLoanYear",
     "TaxBand",
     "TaxCode",
     "TaxCodeError",
@@ -59,5 +85,9 @@ __all__ = [
     "ni_regime",
     "one_period_free_pay",
     "parse_tax_code",
+    "student_loan_for_period",
+    "student_loan_for_year",
+    "student_loan_period_threshold",
+    "student_loan_year",
     "tax_for_period",
 ]
