@@ -2,9 +2,9 @@
 
 Every threshold is copied from ``docs/paye-domain.md`` section 4 ("Student and
 postgraduate loans"); each year's ``source`` names the row and its source keys. The
-2024-25 to 2026-27 figures were checked against HMRC's published rates as reproduced by
-employers' and payroll bureaux' notices (2026-27: Plan 1 £26,900, Plan 2 £29,385, Plan 4
-£33,795, Plan 5 £25,000, postgraduate £21,000).
+2024-25 to 2026-27 figures were checked against HMRC's figures for employers as reproduced
+in employers' notices; 2026-27 (confirmed January 2026, e.g. the ATT's employer update):
+Plan 1 £26,900, Plan 2 £29,385, Plan 4 £33,795, Plan 5 £25,000, postgraduate £21,000.
 
 Plans exist from: Plan 1 and Plan 2 throughout (Plan 2 deductions began in April 2016),
 the postgraduate loan from 6 April 2019, Plan 4 (Scotland) from 6 April 2021 and Plan 5
@@ -113,8 +113,8 @@ STUDENT_LOAN_YEARS: Final[tuple[StudentLoanYear, ...]] = (
           plan1=24_990, plan2=27_295, plan4=31_395, postgraduate=21_000),
     _year(2025, f"{_DOC} 2025-26 [PT-REF]",
           plan1=26_065, plan2=28_470, plan4=32_745, postgraduate=21_000),
-    _year(2026, f"{_DOC} 2026-27 [KINGSOAK26] [PE-SL]; HMRC's 2026-27 figures as published "
-                "to employers (checked January 2026 notices)",
+    _year(2026, f"{_DOC} 2026-27 [KINGSOAK26] [PE-SL]; confirmed by HMRC for employers in "
+                "January 2026 (ATT employer update)",
           plan1=26_900, plan2=29_385, plan4=33_795, plan5=25_000, postgraduate=21_000),
 )
 # fmt: on
