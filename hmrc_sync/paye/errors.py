@@ -50,3 +50,15 @@ class AmountError(PayeInputError):
     """A money amount is not a finite Decimal (or is negative where that is not allowed)."""
 
     default_message = "invalid money amount"
+
+
+class StudentLoanPlanError(PayeInputError):
+    """The student loan plan is unknown, or did not exist in that tax year."""
+
+    default_message = "invalid student loan plan"
+
+
+class DirectorNiError(PayeInputError):
+    """A director's NI input is not acceptable (method, earnings period or to-date figures)."""
+
+    default_message = "invalid input to the directors' National Insurance calculation"

@@ -24,7 +24,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Final
 
-from hmrc_sync.paye.errors import PayeInputError
 from hmrc_sync.paye.frequency import Frequency
 from hmrc_sync.paye.income_tax_rates import TaxBand, income_tax_rates
 from hmrc_sync.paye.money import (
@@ -37,7 +36,8 @@ from hmrc_sync.paye.money import (
     truncate_4dp,
 )
 from hmrc_sync.paye.taxcode import CodeKind, TaxCode, parse_tax_code
-from hmrc_sync.taxyear import TaxYear, TaxYearError
+from hmrc_sync.paye.years import parse_tax_year
+from hmrc_sync.taxyear import TaxYear
 
 REGULATORY_LIMIT: Final = Decimal("0.50")
 _BLOCK_CODE_NUMBER: Final = 500
@@ -83,7 +83,7 @@ def tax_for_period(
     Raises ``PayeInputError`` (a ``ValueError``) for an unknown code, frequency or tax
     year, a period out of range, or money that is not a finite ``Decimal``.
     """
-    rates = income_tax_rates(_tax_year(tax_year))
+    rates = income_tax_rates(parse_tax_year(tax_year))
     code = parse_tax_code(tax_code)
     bands = rates.bands_for(code.region)  # refuses e.g. Welsh codes before 2019-20
     freq = Frequency.parse(frequency)
@@ -114,15 +114,6 @@ def tax_for_period(
         limit = floor_penny(REGULATORY_LIMIT * (pay - benefits))
         tax = min(tax, max(limit, ZERO))
     return tax.quantize(ZERO)
-
-
-def _tax_year(value: TaxYear | str) -> TaxYear:
-    if isinstance(value, TaxYear):
-        return value
-    try:
-        return TaxYear.parse(value)
-    except TaxYearError as exc:
-        raise PayeInputError(str(exc)) from exc
 
 
 def one_period_free_pay(code_number: int, table_periods: int) -> Decimal:

@@ -9,7 +9,8 @@ and the rates in force on the payment date:
   upper secondary threshold, and the UEL) x rate) + round((earnings above UEL) x rate);
 
 each part rounded to the penny separately with HMRC's rule (a third decimal of 5 or less
-rounds down). Directors' annual earnings periods are not covered.
+rounds down). Directors' annual earnings periods are in ``directors_ni``, which reuses
+the band arithmetic here (``employee_contribution``, ``employer_contribution``).
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from decimal import Decimal
+from typing import Protocol, TypeVar
 
 from hmrc_sync.paye.errors import NiCategoryError, PayeInputError
 from hmrc_sync.paye.frequency import Frequency
 from hmrc_sync.paye.money import ZERO, check_money, ni_round
 from hmrc_sync.paye.ni_categories import EmployeeRate, EmployerRelief, NiCategory, ni_category
-from hmrc_sync.paye.ni_rates import NiRegime, Threshold, ni_regime
+from hmrc_sync.paye.ni_rates import NiRegime, ni_regime
 
 
 def ni_for_period(
@@ -58,6 +60,22 @@ def ni_for_period(
     return _employee(pay, letter, regime, freq), _employer(pay, letter, regime, freq)
 
 
+class ClassOneRates(Protocol):
+    """The percentages the band arithmetic needs (an ``NiRegime`` or a director's year)."""
+
+    @property
+    def main(self) -> Decimal: ...
+    @property
+    def additional(self) -> Decimal: ...
+    @property
+    def reduced(self) -> Decimal: ...
+    @property
+    def employer(self) -> Decimal: ...
+
+
+_Limit = TypeVar("_Limit")
+
+
 def _band(pay: Decimal, lower: Decimal, upper: Decimal | None) -> Decimal:
     """Earnings above ``lower`` up to and including ``upper``."""
     top = pay if upper is None else min(pay, upper)
@@ -65,13 +83,38 @@ def _band(pay: Decimal, lower: Decimal, upper: Decimal | None) -> Decimal:
 
 
 def _employee(pay: Decimal, category: NiCategory, regime: NiRegime, freq: Frequency) -> Decimal:
+    pt, st, uel = (t.per_period(freq) for t in (regime.pt, regime.st, regime.uel))
+    return employee_contribution(pay, category, regime, pt=pt, st=st, uel=uel)
+
+
+def _employer(pay: Decimal, category: NiCategory, regime: NiRegime, freq: Frequency) -> Decimal:
+    relief = employer_relief_threshold(
+        category,
+        st=regime.st,
+        uel=regime.uel,
+        freeport=regime.freeport_threshold,
+        investment_zone=regime.investment_zone_threshold,
+    )
+    st, uel = regime.st.per_period(freq), regime.uel.per_period(freq)
+    return employer_contribution(pay, regime, start=max(st, relief.per_period(freq)), uel=uel)
+
+
+def employee_contribution(
+    pay: Decimal,
+    category: NiCategory,
+    rates: ClassOneRates,
+    *,
+    pt: Decimal,
+    st: Decimal,
+    uel: Decimal,
+) -> Decimal:
+    """Primary NI on ``pay`` against the limits of its earnings period (per-band rounding)."""
     if category.employee is EmployeeRate.NONE:
         return ZERO
-    pt, st, uel = (t.per_period(freq) for t in (regime.pt, regime.st, regime.uel))
     main = {
-        EmployeeRate.MAIN: regime.main,
-        EmployeeRate.REDUCED: regime.reduced,
-        EmployeeRate.DEFERRED: regime.additional,
+        EmployeeRate.MAIN: rates.main,
+        EmployeeRate.REDUCED: rates.reduced,
+        EmployeeRate.DEFERRED: rates.additional,
     }[category.employee] / 100
     # When the ST lies above the PT (2016-17 only) HMRC's bands are PT..ST and ST..UEL,
     # each rounded on its own (HMRC's 2016-17 category B examples differ by 1p otherwise).
@@ -80,29 +123,37 @@ def _employee(pay: Decimal, category: NiCategory, regime: NiRegime, freq: Freque
         (ni_round(_band(pay, low, high) * main) for low, high in itertools.pairwise(limits)),
         start=ZERO,
     )
-    above = ni_round(_band(pay, uel, None) * regime.additional / 100)
+    above = ni_round(_band(pay, uel, None) * rates.additional / 100)
     return below + above
 
 
-def _employer(pay: Decimal, category: NiCategory, regime: NiRegime, freq: Frequency) -> Decimal:
-    uel = regime.uel.per_period(freq)
-    start = max(regime.st.per_period(freq), _relief_threshold(category, regime).per_period(freq))
-    below = ni_round(_band(pay, start, uel) * regime.employer / 100)
-    above = ni_round(_band(pay, uel, None) * regime.employer / 100)
+def employer_contribution(
+    pay: Decimal, rates: ClassOneRates, *, start: Decimal, uel: Decimal
+) -> Decimal:
+    """Secondary NI on ``pay``: from ``start`` (the ST or a relief threshold) to the UEL, and
+    above the UEL, each part rounded on its own."""
+    below = ni_round(_band(pay, start, uel) * rates.employer / 100)
+    above = ni_round(_band(pay, uel, None) * rates.employer / 100)
     return below + above
 
 
-def _relief_threshold(category: NiCategory, regime: NiRegime) -> Threshold:
-    """The threshold below which the employer pays 0% (the ST when there is no relief)."""
+def employer_relief_threshold(
+    category: NiCategory,
+    *,
+    st: _Limit,
+    uel: _Limit,
+    freeport: _Limit | None,
+    investment_zone: _Limit | None,
+) -> _Limit:
+    """The threshold below which the employer pays 0% (the ST when there is no relief).
+
+    Works on per-period ``Threshold`` objects and on plain annual amounts alike.
+    """
     if category.employer is EmployerRelief.NONE:
-        return regime.st
+        return st
     if category.employer is EmployerRelief.UPPER:
-        return regime.uel
-    relief = (
-        regime.freeport_threshold
-        if category.employer is EmployerRelief.FREEPORT
-        else regime.investment_zone_threshold
-    )
+        return uel
+    relief = freeport if category.employer is EmployerRelief.FREEPORT else investment_zone
     if relief is None:  # pragma: no cover - categories carry their own first day
         raise NiCategoryError(f"NI category {category.letter} has no relief threshold here")
     return relief

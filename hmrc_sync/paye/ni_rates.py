@@ -18,11 +18,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Final
 
 from hmrc_sync.paye.errors import RatesNotFoundError
 from hmrc_sync.paye.frequency import Frequency
 from hmrc_sync.paye.money import ceil_pound
+from hmrc_sync.taxyear import TaxYear
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,3 +169,108 @@ def ni_regime(pay_date: dt.date) -> NiRegime:
         f"no National Insurance rates are held for payments on {pay_date.isoformat()}: "
         f"payment dates {first.isoformat()} to {last.isoformat()} are supported"
     )
+
+
+# ----------------------------------------------------------------------------- directors
+@dataclass(frozen=True, slots=True)
+class DirectorAnnualRates:
+    """Class 1 figures for a director's annual earnings period in one tax year.
+
+    Thresholds are annual amounts in pounds (pro-rata for a director appointed in the year
+    is the caller's job); the rates are percentages as in ``NiRegime``. ``freeport_threshold``
+    and ``investment_zone_threshold`` are the annual upper secondary thresholds of those
+    reliefs (None before they existed).
+    """
+
+    start_year: int
+    lel: Decimal
+    pt: Decimal
+    st: Decimal
+    uel: Decimal
+    main: Decimal
+    additional: Decimal
+    reduced: Decimal
+    employer: Decimal
+    freeport_threshold: Decimal | None
+    investment_zone_threshold: Decimal | None
+    source: str = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class DirectorBlendedRates:
+    """HMRC's annual-earnings-period figures for a year whose rates changed mid-year.
+
+    ``pt`` replaces the annual primary threshold where that changed too (None: unchanged).
+    """
+
+    start_year: int
+    pt: Decimal | None
+    main: Decimal
+    additional: Decimal
+    reduced: Decimal
+    employer: Decimal
+    source: str = field(compare=False)
+
+
+# paye-domain.md 3.1 "Directors use an annual earnings period and blended rates in changed
+# years". 2022-23: 214 days at the April rates and 151 at the November ones, e.g. main
+# (214 x 13.25 + 151 x 12) / 365 = 12.73; the PT is £11,908 all year (£229 a week for
+# pro-rata) [NIM01615] [NIM01620]. 2023-24: 275 days at 12% and 91 at 10% gives 11.5%, and
+# 5.35% for the married women's rate; the additional and secondary rates did not change
+# [NIM01625] (NICs (Reduction in Rates) Act 2023, Schedule para 1(3) and (5)).
+DIRECTOR_BLENDED_RATES: Final = MappingProxyType(
+    {
+        2022: DirectorBlendedRates(
+            2022, Decimal(11_908), Decimal("12.73"), Decimal("2.73"), Decimal("6.58"),
+            Decimal("14.53"),
+            "paye-domain.md 3.1 directors 2022-23 [NIM01615] [NIM01620]",
+        ),
+        2023: DirectorBlendedRates(
+            2023, None, Decimal("11.5"), _2, Decimal("5.35"), _13_8,
+            "paye-domain.md 3.1 directors 2023-24 [NIM01625]; NICs (Reduction in Rates) Act "
+            "2023 Sch. para 1",
+        ),
+    }
+)  # fmt: skip
+
+
+def director_annual_rates(tax_year: TaxYear) -> DirectorAnnualRates:
+    """A director's annual figures for ``tax_year``, or ``RatesNotFoundError``.
+
+    Outside the blended years every regime of a year has the same annual thresholds and
+    rates, so they are the regime's in force on the last day of the year (5 April). In
+    2022-23 and 2023-24 the blended rates (and 2022-23's £11,908 PT) apply to the whole
+    annual earnings period: to the standard annual method all year and to the alternative
+    method's year-end recalculation [NIM01615].
+    """
+    first, last = NI_REGIMES[0].first_day, NI_REGIMES[-1].last_day
+    if not (first <= tax_year.first_day and tax_year.last_day <= last):
+        raise RatesNotFoundError(
+            f"no National Insurance rates are held for {tax_year}: tax years "
+            f"{TaxYear.containing(first)} to {TaxYear.containing(last)} are supported"
+        )
+    start_year = tax_year.start_year
+    regime = ni_regime(tax_year.last_day)
+    blended = DIRECTOR_BLENDED_RATES.get(start_year)
+    rates = (
+        (regime.main, regime.additional, regime.reduced, regime.employer)
+        if blended is None
+        else (blended.main, blended.additional, blended.reduced, blended.employer)
+    )
+    pt = regime.pt.annual if blended is None or blended.pt is None else blended.pt
+    source = regime.source if blended is None else f"{blended.source}; thresholds {regime.source}"
+    return DirectorAnnualRates(
+        start_year,
+        regime.lel.annual,
+        pt,
+        regime.st.annual,
+        regime.uel.annual,
+        *rates,
+        _annual_or_none(regime.freeport_threshold),
+        _annual_or_none(regime.investment_zone_threshold),
+        source,
+    )
+
+
+def _annual_or_none(threshold: Threshold | None) -> Decimal | None:
+    return None if threshold is None else threshold.annual
