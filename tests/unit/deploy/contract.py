@@ -109,19 +109,8 @@ def check_invocation(args: Sequence[str]) -> list[str]:
             parsed = command.make_context(path[-1], list(remaining), parent=context.parent)
         except click.ClickException as exc:
             raise InvalidInvocation(f"{' '.join(args)!r}: {exc.format_message()}") from None
-        _check_values_checked_at_run_time(path, parsed.params)
+        del parsed  # click checked every value, --tax-year included (TaxYearsParam)
         return path
-
-
-def _check_values_checked_at_run_time(path: Sequence[str], params: Mapping[str, object]) -> None:
-    """Values a command validates only once it runs (click sees a plain string)."""
-    if path == ["sync"]:
-        from hmrc_sync.sync.model import resolve_tax_years
-
-        try:
-            resolve_tax_years(str(params["tax_year"]))
-        except ValueError as exc:
-            raise InvalidInvocation(f"sync --tax-year {params['tax_year']!r}: {exc}") from None
 
 
 def check_argv(argv: Sequence[str]) -> list[str]:
