@@ -15,7 +15,10 @@ TIERS = ("unit", "integration", "e2e")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each test with its tier (its top folder) and refuse a test that has none: every
+    test is unit, integration or e2e, so ``scripts/test unit`` and friends miss nothing."""
     root = Path(__file__).parent
+    untiered = []
     for item in items:
         try:
             relative = Path(item.path).relative_to(root)
@@ -25,6 +28,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(getattr(pytest.mark, relative.parts[0]))
         if "postgres_url" in getattr(item, "fixturenames", ()) or "postgres" in item.name:
             item.add_marker(pytest.mark.postgres)
+        if not any(item.get_closest_marker(tier) for tier in TIERS):
+            untiered.append(item.nodeid)
+    if untiered:
+        raise pytest.UsageError(
+            "every test belongs to a tier (tests/unit, tests/integration, tests/e2e, or a "
+            "module-level pytestmark naming one); these have none:\n  " + "\n  ".join(untiered)
+        )
 
 
 @pytest.fixture(autouse=True)

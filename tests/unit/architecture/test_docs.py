@@ -17,7 +17,7 @@ from hmrc_sync.settings import ENV_PREFIX, Settings
 from tests.unit.deploy.contract import accepted_variables
 from tests.unit.deploy.terraform import Stack
 
-REPO_ROOT: Final = Path(__file__).resolve().parents[2]
+REPO_ROOT: Final = Path(__file__).resolve().parents[3]
 CONFIGURATION: Final = REPO_ROOT / "docs" / "configuration.md"
 OPERATIONS: Final = REPO_ROOT / "docs" / "operations.md"
 ALERTS: Final = REPO_ROOT / "deploy" / "prometheus" / "alerts.yaml"
