@@ -59,35 +59,8 @@ def dumps_with_floats(value: object) -> str:
 
 
 def _encode(value: object, out: list[str], allow_float: bool) -> None:
-    if value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif isinstance(value, int):
-        out.append(str(value))
-    elif isinstance(value, Decimal):
-        if not value.is_finite():
-            raise JsonError(f"{value} is not a JSON number")
-        out.append(str(value))
-    elif isinstance(value, float) and allow_float:
-        if not math.isfinite(value):
-            raise JsonError(f"{value} is not a JSON number")
-        out.append(repr(value))
-    elif isinstance(value, str):
-        out.append(json.dumps(value))
-    elif isinstance(value, dict):
-        out.append("{")
-        for index, (key, item) in enumerate(value.items()):
-            if not isinstance(key, str):
-                raise TypeError(f"JSON object keys must be strings, not {type(key).__name__}")
-            if index:
-                out.append(",")
-            out.append(json.dumps(key))
-            out.append(":")
-            _encode(item, out, allow_float)
-        out.append("}")
+    if isinstance(value, dict):
+        _encode_object(value, out, allow_float)
     elif isinstance(value, list | tuple):
         out.append("[")
         for index, item in enumerate(value):
@@ -96,4 +69,30 @@ def _encode(value: object, out: list[str], allow_float: bool) -> None:
             _encode(item, out, allow_float)
         out.append("]")
     else:
-        raise JsonError(f"cannot write {type(value).__name__} as JSON")
+        out.append(_scalar(value, allow_float))
+
+
+def _encode_object(value: dict[object, object], out: list[str], allow_float: bool) -> None:
+    out.append("{")
+    for index, (key, item) in enumerate(value.items()):
+        if not isinstance(key, str):
+            raise TypeError(f"JSON object keys must be strings, not {type(key).__name__}")
+        if index:
+            out.append(",")
+        out.append(json.dumps(key))
+        out.append(":")
+        _encode(item, out, allow_float)
+    out.append("}")
+
+
+def _scalar(value: object, allow_float: bool) -> str:
+    if value is None or isinstance(value, bool | str):
+        return json.dumps(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal | float) and (allow_float or isinstance(value, Decimal)):
+        finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+        if not finite:
+            raise JsonError(f"{value} is not a JSON number")
+        return str(value) if isinstance(value, Decimal) else repr(value)
+    raise JsonError(f"cannot write {type(value).__name__} as JSON")

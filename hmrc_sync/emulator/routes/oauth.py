@@ -20,10 +20,12 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.datastructures import QueryParams
 
 from hmrc_sync.emulator.data.catalogue import SCOPES
 from hmrc_sync.emulator.engine.faults import DROP_MARKER
 from hmrc_sync.emulator.engine.grants import IssuedTokens, OAuthError, PendingAuthorization
+from hmrc_sync.emulator.engine.state import Emulator
 from hmrc_sync.emulator.routes.gateway import emulator_of
 from hmrc_sync.emulator.routes.pages import error_page, grant_page, sign_in_page
 from hmrc_sync.emulator.routes.responses import JsonResponse
@@ -45,6 +47,27 @@ def _problem(error: str, description: str, status: int = 400) -> HTMLResponse:
 async def authorize(request: Request) -> Response:
     emulator = emulator_of(request)
     params = request.query_params
+    problem = _client_problem(emulator, params) or _request_problem(params)
+    if problem is not None:
+        return problem
+    client_id, redirect_uri = str(params["client_id"]), str(params["redirect_uri"])
+    scopes = tuple(str(params["scope"]).split())
+    challenge = params.get("code_challenge")
+    auth_id = secrets.token_urlsafe(16)
+    with emulator.lock:
+        emulator.tokens.pending[auth_id] = PendingAuthorization(
+            client_id=client_id,
+            redirect_uri=redirect_uri,
+            scopes=scopes,
+            state=params.get("state"),
+            challenge=challenge,
+            expires_at=emulator.now() + PENDING_LIFETIME,
+        )
+    return _to_sign_in(f"/oauth/grantscope?auth_id={auth_id}")
+
+
+def _client_problem(emulator: Emulator, params: QueryParams) -> HTMLResponse | None:
+    """HMRC's answer to an unknown client or redirect URI (shown, never redirected)."""
     client_id = params.get("client_id")
     if not client_id:
         return _problem("invalid_request", "client_id is required")
@@ -56,6 +79,11 @@ async def authorize(request: Request) -> Response:
         return _problem("invalid_request", "redirect_uri is required")
     if redirect_uri not in application.redirect_uris:
         return _problem("invalid_request", "redirect_uri is invalid")
+    return None
+
+
+def _request_problem(params: QueryParams) -> HTMLResponse | None:
+    """HMRC's answer to a malformed request: response type, secret, scopes, PKCE."""
     response_type = params.get("response_type")
     if not response_type:
         return _problem("invalid_request", "response_type is required")
@@ -78,17 +106,7 @@ async def authorize(request: Request) -> Response:
         return _problem("invalid_request", "code_challenge_method is invalid")
     if challenge is not None and not _CHALLENGE.match(challenge):
         return _problem("invalid_request", "code_challenge is invalid")
-    auth_id = secrets.token_urlsafe(16)
-    with emulator.lock:
-        emulator.tokens.pending[auth_id] = PendingAuthorization(
-            client_id=client_id,
-            redirect_uri=redirect_uri,
-            scopes=scopes,
-            state=params.get("state"),
-            challenge=challenge,
-            expires_at=emulator.now() + PENDING_LIFETIME,
-        )
-    return _to_sign_in(f"/oauth/grantscope?auth_id={auth_id}")
+    return None
 
 
 def _to_sign_in(continue_url: str) -> RedirectResponse:

@@ -116,3 +116,12 @@ def test_the_architecture_doc_names_no_package_that_is_gone() -> None:
         for p in PACKAGE_ROOT.rglob("*.py")
     }
     assert sorted(named - modules) == []
+
+
+def test_the_readme_lists_every_exit_code() -> None:
+    from hmrc_sync.errors import ExitCode
+
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("### Exit codes") :]
+    listed = {int(code) for code in re.findall(r"^\| (\d+) \|", table, flags=re.MULTILINE)}
+    assert listed == {int(code) for code in ExitCode}
