@@ -11,6 +11,7 @@ from typing import Any, Final
 import click
 
 from hmrc_sync import __version__
+from hmrc_sync.commands.exits import exit_with_error
 from hmrc_sync.errors import HmrcSyncError
 
 # Each command is imported only when it runs (or when --help lists them): a `sync` started by
@@ -48,8 +49,7 @@ class HmrcSyncGroup(click.Group):
         try:
             return super().invoke(ctx)
         except HmrcSyncError as error:
-            click.echo(f"Error: {error.message}", err=True)
-            ctx.exit(error.exit_code)
+            exit_with_error(error)
 
 
 @click.group(cls=HmrcSyncGroup, context_settings={"help_option_names": ["-h", "--help"]})

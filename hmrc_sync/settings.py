@@ -19,18 +19,14 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError
 
+from hmrc_sync.client.endpoints import INDIVIDUAL_APIS
 from hmrc_sync.errors import ConfigurationError
 
 ENV_PREFIX: Final = "HMRC_SYNC_"
 APP_NAME: Final = "hmrc-sync"
 
-DEFAULT_SCOPES: Final = (
-    "read:individual-tax",
-    "read:individual-income",
-    "read:individual-employment",
-    "read:individual-benefits",
-    "read:national-insurance",
-)
+# The scopes of the Individual APIs a sync reads (client.endpoints, the one list of HMRC's APIs).
+DEFAULT_SCOPES: Final = tuple(str(api.scope) for api in INDIVIDUAL_APIS)
 
 _ALLOWED_DB_SCHEMES: Final = ("sqlite", "postgresql", "postgresql+psycopg")
 

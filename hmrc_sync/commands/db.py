@@ -14,6 +14,7 @@ from hmrc_sync.db.engine import (
     snapshot_count,
     upgrade,
 )
+from hmrc_sync.errors import ExitCode
 
 
 @click.command()
@@ -50,7 +51,7 @@ def status(database_url: str | None) -> None:
         click.echo(f"database:   {mask_url(container.settings.database_url)}")
         if revision is None:
             click.echo(f"migrations: none applied (head is {head}); run `hmrc-sync migrate`")
-            sys.exit(1)
+            sys.exit(ExitCode.FAILED)
         state = "up to date" if revision == head else f"behind head {head}; run `hmrc-sync migrate`"
         click.echo(f"migrations: {revision} ({state})")
         click.echo(f"snapshots:  {snapshot_count(container.engine)}")

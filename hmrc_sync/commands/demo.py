@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from hmrc_sync.client.endpoints import ApiName
 from hmrc_sync.commands.common import database_option
 from hmrc_sync.db.engine import mask_url
 from hmrc_sync.reconcile.report import as_table
@@ -51,7 +52,7 @@ def demo(database_url: str | None) -> None:
                 f"{row.snapshot_date:%Y-%m-%d %H:%M}"
             )
         for year in result.years:
-            state = availability.get((year.tax_year.storage, "individual-tax"))
+            state = availability.get((year.tax_year.storage, ApiName.INDIVIDUAL_TAX))
             if state is not None and state.state != "available":
                 click.echo(
                     f"{year.tax_year.storage:9} {'':13} HMRC: {state.state.replace('_', ' ')}"

@@ -11,6 +11,7 @@ from uuid import UUID
 import click
 
 from hmrc_sync.commands.common import make_container
+from hmrc_sync.errors import ExitCode
 
 
 def _web_headers(container: Any, browser_json: Path | None) -> dict[str, str]:
@@ -116,7 +117,7 @@ def fraud_headers(
                     click.echo(
                         f"  {kind[:-1]} {finding.get('code')} [{names}]: {finding.get('message')}"
                     )
-    sys.exit(0 if valid else 1)
+    sys.exit(ExitCode.OK if valid else ExitCode.FAILED)
 
 
 def _remote_verdict(container: Any, headers: dict[str, str]) -> dict[str, Any]:

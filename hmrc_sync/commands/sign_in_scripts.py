@@ -6,7 +6,6 @@ a one-line message and the error's exit code (as the ``hmrc-sync`` command does)
 from __future__ import annotations
 
 import functools
-import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -15,6 +14,7 @@ import click
 from hmrc_sync.bootstrap import Container
 from hmrc_sync.client.endpoints import normalise_utr
 from hmrc_sync.commands.annual_summary import fetch_annual_summary, render_json, render_text
+from hmrc_sync.commands.exits import exit_with_error
 from hmrc_sync.commands.params import TaxYearParam
 from hmrc_sync.errors import ConfigurationError, HmrcSyncError
 from hmrc_sync.oauth.installed_app import Visit, authorize_installed_app
@@ -63,8 +63,7 @@ def exits_on_error(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except HmrcSyncError as error:
-            click.echo(f"Error: {error.message}", err=True)
-            sys.exit(error.exit_code)
+            exit_with_error(error)
 
     return wrapper  # type: ignore[return-value]
 

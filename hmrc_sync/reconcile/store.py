@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from hmrc_sync.bootstrap import Container
+from hmrc_sync.client.endpoints import PAY_APIS
 from hmrc_sync.db.engine import is_postgres
 from hmrc_sync.db.models import Availability, ReconciliationFinding, TaxYearSnapshot
 from hmrc_sync.errors import DatabaseError
@@ -42,7 +43,6 @@ from hmrc_sync.taxyear import TaxYear, uk_today
 STORE_LOCK_KEY: Final = 0x686D_7263_2D72_6563
 # The APIs whose answers carry pay and tax; the others (names, benefits, NI earnings) do not
 # decide whether a year's figures are available.
-PAY_APIS: Final = ("individual-income", "individual-tax", "individuals-employments-income")
 _PRECEDENCE: Final = (
     YearAvailability.AVAILABLE,
     YearAvailability.WITHDRAWN,
