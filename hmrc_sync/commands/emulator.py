@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
+from typing import Any, Final
 
 import click
 from fastapi import FastAPI
@@ -21,20 +22,49 @@ from hmrc_sync.emulator.config import (
 from hmrc_sync.emulator.engine.state import Emulator
 
 
+def _default(cls: type[Any], name: str) -> Any:
+    """A dataclass field's default, so the options below never repeat the config's."""
+    for item in fields(cls):
+        if item.name == name:
+            if item.default_factory is not MISSING:
+                return item.default_factory()
+            return item.default
+    raise AttributeError(name)
+
+
+DEFAULT_ACCESS_SECONDS: Final = int(
+    _default(EmulatorConfig, "access_token_lifetime").total_seconds()
+)
+DEFAULT_GRANT_DAYS: Final = _default(EmulatorConfig, "grant_lifetime").days
+FAULT_OPTIONS: Final = frozenset(item.name for item in fields(FaultConfig)) - {"error_statuses"}
+
+
 @dataclass(frozen=True)
 class Options:
+    """What ``hmrc-sync emulator`` was asked for: where to listen, the application to
+    register, and the emulator's configuration."""
+
     host: str = "127.0.0.1"
     port: int = 9090
-    seed_file: Path | None = None
-    state_file: Path | None = None
     client_id: str | None = None
     client_secret: str | None = field(default=None, repr=False)
     redirect_uris: tuple[str, ...] = (DEFAULT_REDIRECT_URI,)
-    rate_limit: int = 3
-    access_token_lifetime: int = 14400
-    grant_lifetime_days: int = 548
-    faults: FaultConfig = field(default_factory=FaultConfig)
-    random_seed: int | None = None
+    config: EmulatorConfig = field(default_factory=EmulatorConfig)
+
+    @classmethod
+    def from_command_line(cls, given: dict[str, Any]) -> Options:
+        """The command's parameters (click's names) as ``Options``."""
+        faults = FaultConfig(**{name: given.pop(name) for name in FAULT_OPTIONS})
+        config = EmulatorConfig(
+            access_token_lifetime=timedelta(seconds=given.pop("access_token_lifetime")),
+            grant_lifetime=timedelta(days=given.pop("grant_lifetime_days")),
+            rate_limit=given.pop("rate_limit"),
+            faults=faults,
+            state_file=given.pop("state_file"),
+            seed_file=given.pop("seed_file"),
+            random_seed=given.pop("random_seed"),
+        )
+        return cls(config=config, **given)
 
 
 def build(options: Options) -> tuple[FastAPI, ApplicationConfig]:
@@ -43,16 +73,7 @@ def build(options: Options) -> tuple[FastAPI, ApplicationConfig]:
     ``--client-id`` registers that application; otherwise the first application already known
     (from ``--state`` or ``--seed``) is used, and failing that a new one is generated.
     """
-    config = EmulatorConfig(
-        access_token_lifetime=timedelta(seconds=options.access_token_lifetime),
-        grant_lifetime=timedelta(days=options.grant_lifetime_days),
-        rate_limit=options.rate_limit,
-        faults=options.faults,
-        state_file=options.state_file,
-        seed_file=options.seed_file,
-        random_seed=options.random_seed,
-    )
-    app = create_emulator_app(config)
+    app = create_emulator_app(options.config)
     emulator: Emulator = app.state.emulator
     if options.client_id is None and options.client_secret is None and emulator.applications:
         return app, next(iter(emulator.applications.values()))
@@ -125,14 +146,14 @@ def banner(options: Options, application: ApplicationConfig) -> str:
 @click.option(
     "--rate-limit",
     type=click.IntRange(min=0),
-    default=3,
+    default=_default(EmulatorConfig, "rate_limit"),
     show_default=True,
     help="Requests per second per application before 429 MESSAGE_THROTTLED_OUT (0: off).",
 )
 @click.option(
     "--access-token-lifetime",
     type=click.IntRange(min=1),
-    default=14400,
+    default=DEFAULT_ACCESS_SECONDS,
     show_default=True,
     help="Access token lifetime in seconds.",
 )
@@ -140,39 +161,39 @@ def banner(options: Options, application: ApplicationConfig) -> str:
     "--grant-lifetime",
     "grant_lifetime_days",
     type=click.IntRange(min=1),
-    default=548,
+    default=DEFAULT_GRANT_DAYS,
     show_default=True,
     help="Grant (refresh) lifetime in days (HMRC: 18 months).",
 )
 @click.option(
     "--latency-ms",
     type=click.IntRange(min=0),
-    default=0,
+    default=_default(FaultConfig, "latency_ms"),
     help="Fault: delay every request by this many milliseconds.",
 )
 @click.option(
     "--error-rate",
     type=click.FloatRange(0, 1),
-    default=0.0,
+    default=_default(FaultConfig, "error_rate"),
     help="Fault: fraction of read-API requests answered 500/503/504.",
 )
 @click.option(
     "--throttle-burst",
     type=click.IntRange(min=0),
-    default=0,
+    default=_default(FaultConfig, "throttle_burst"),
     help="Fault: refuse the next N read-API requests with 429.",
 )
 @click.option("--token-endpoint-down", is_flag=True, help="Fault: POST /oauth/token answers 503.")
 @click.option(
     "--drop-after-refresh",
     type=click.IntRange(min=0),
-    default=0,
+    default=_default(FaultConfig, "drop_after_refresh"),
     help="Fault: after the next N refreshes are granted, drop the connection instead of answering.",
 )
 @click.option(
     "--refresh-delay-ms",
     type=click.IntRange(min=0),
-    default=0,
+    default=_default(FaultConfig, "refresh_delay_ms"),
     help="Fault: a refresh takes this long (a concurrent one gets 'Refresh operation is "
     "already in progress').",
 )
@@ -180,26 +201,7 @@ def banner(options: Options, application: ApplicationConfig) -> str:
     "--control-api", is_flag=True, help="Mount the fault/clock control API under /emulator/control."
 )
 @click.option("--random-seed", type=int, help="Seed for generated test users and fault randomness.")
-def emulator_command(
-    host: str,
-    port: int,
-    seed_file: Path | None,
-    state_file: Path | None,
-    client_id: str | None,
-    client_secret: str | None,
-    redirect_uris: tuple[str, ...],
-    rate_limit: int,
-    access_token_lifetime: int,
-    grant_lifetime_days: int,
-    latency_ms: int,
-    error_rate: float,
-    throttle_burst: int,
-    token_endpoint_down: bool,
-    drop_after_refresh: int,
-    refresh_delay_ms: int,
-    control_api: bool,
-    random_seed: int | None,
-) -> None:
+def emulator_command(**given: Any) -> None:
     """Run a local HMRC emulator: OAuth pages and token endpoint, test users, test data, the
     Individual Tax/Income/Employment/Benefits, National Insurance and MTD employments APIs,
     the fraud-prevention validator, rate limits and fault injection.
@@ -209,31 +211,10 @@ def emulator_command(
     """
     import uvicorn
 
-    options = Options(
-        host=host,
-        port=port,
-        seed_file=seed_file,
-        state_file=state_file,
-        client_id=client_id,
-        client_secret=client_secret,
-        redirect_uris=redirect_uris,
-        rate_limit=rate_limit,
-        access_token_lifetime=access_token_lifetime,
-        grant_lifetime_days=grant_lifetime_days,
-        faults=FaultConfig(
-            latency_ms=latency_ms,
-            error_rate=error_rate,
-            throttle_burst=throttle_burst,
-            token_endpoint_down=token_endpoint_down,
-            drop_after_refresh=drop_after_refresh,
-            refresh_delay_ms=refresh_delay_ms,
-            control_api=control_api,
-        ),
-        random_seed=random_seed,
-    )
+    options = Options.from_command_line(given)
     try:
         app, application = build(options)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     click.echo(banner(options, application))
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=options.host, port=options.port, log_level="info")

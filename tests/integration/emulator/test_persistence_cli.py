@@ -109,7 +109,7 @@ def test_help_documents_every_option() -> None:
 
 
 def test_no_options_registers_one_application_and_prints_how_to_use_it(tmp_path: Path) -> None:
-    options = Options(state_file=tmp_path / "state.json")
+    options = Options(config=EmulatorConfig(state_file=tmp_path / "state.json"))
     app, application = build(options)
     emulator = app.state.emulator
     assert list(emulator.applications) == [application.client_id]
