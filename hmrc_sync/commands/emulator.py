@@ -121,7 +121,7 @@ def banner(options: Options, application: ApplicationConfig) -> str:
     "seed_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="JSON seed file preloading applications, test users, grants and tax-year data "
-    "(format: hmrc_sync/emulator/engine/persistence.py). Users already in --state are skipped.",
+    "(format: hmrc_sync/emulator/engine/seeding.py). Users already in --state are skipped.",
 )
 @click.option(
     "--state",
