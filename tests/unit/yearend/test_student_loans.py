@@ -39,7 +39,7 @@ def test_plan_2_annual_repayment() -> None:
 
     2025-26 (threshold 28,470): 6,530 x 9% = 587.70 -> £587.
     """
-    assert student_loan_due_for_year("2024-25", StudentLoanPlan.PLAN_2, D(35_000)) == D(693)
+    assert student_loan_due_for_year("2024-25", StudentLoanPlan.PLAN2, D(35_000)) == D(693)
     assert student_loan_due_for_year("2025-26", "plan2", D(35_000)) == D(587)
 
 
