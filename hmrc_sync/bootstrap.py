@@ -168,6 +168,13 @@ class Container:
             preflight=self.token_manager.access_token,
         )
 
+    # ------------------------------------------------------------------ year end
+    def expected_refunds(self) -> dict[str, float]:
+        """Each tax year's expected refund (negative: a bill), for the metrics."""
+        from hmrc_sync.yearend.store import year_positions
+
+        return {p.tax_year.hmrc: float(p.expected_refund) for p in year_positions(self)}
+
     def close(self) -> None:
         for client in self._http_clients:
             client.close()

@@ -27,6 +27,7 @@ COMMANDS: Final = {
     "fraud-headers": "hmrc_sync.commands.fraud:fraud_headers",
     "reconcile": "hmrc_sync.commands.reconcile:reconcile",
     "payslips": "hmrc_sync.commands.payslips:payslips",
+    "position": "hmrc_sync.commands.position:position",
 }
 
 

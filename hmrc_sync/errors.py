@@ -40,6 +40,7 @@ class ExitCode(IntEnum):
     PARTIAL = 5  # a sync finished some tax years and failed others
     MISMATCH = 6  # reconcile found a difference nothing explains
     PRODUCTION_REFUSED = 7  # a Phase 1 script was pointed at HMRC production
+    POSITION_ALERT = 11  # `position --alert-above`: an expected refund or bill is over it
 
 
 class HmrcSyncError(Exception):

@@ -9,6 +9,7 @@ service reports what the CronJob did in another pod (and a restart loses nothing
 * ``hmrc_sync_grant_expiry_timestamp_seconds``, ``hmrc_sync_reauthorisation_required`` — from
   the token store (never a token);
 * ``hmrc_sync_reconciliation_differences{status}`` — from the ``reconciliation`` table;
+* ``hmrc_sync_expected_refund_pounds{tax_year}`` — the year-end position (``position``);
 
 ``hmrc_sync_token_refreshes_total{outcome}`` counts this process's refreshes. A CronJob run
 pushes all of them to a Pushgateway (``sync --pushgateway URL``).
@@ -51,6 +52,10 @@ class StateSource(Protocol):
     @property
     def token_store(self) -> TokenStore: ...
 
+    def expected_refunds(self) -> dict[str, float]:
+        """Each tax year's expected refund in pounds (negative: a bill), from the position."""
+        ...
+
 
 class HasRegistry(Protocol):
     @property
@@ -84,6 +89,7 @@ class StateCollector(Collector):
         yield from self._sync_metrics()
         yield from self._grant_metrics()
         yield from self._reconciliation_metrics()
+        yield from self._position_metrics()
 
     def _sync_metrics(self) -> Iterator[Metric]:
         last_ok = GaugeMetricFamily(
@@ -159,6 +165,22 @@ class StateCollector(Collector):
             return
         for status in FINDING_STATUSES:
             gauge.add_metric([status], float(counts.get(status, 0)))
+        yield gauge
+
+    def _position_metrics(self) -> Iterator[Metric]:
+        gauge = GaugeMetricFamily(
+            "hmrc_sync_expected_refund_pounds",
+            "Each tax year's expected income-tax refund in pounds (negative: a bill), an "
+            "estimate from the payslips, P60s and HMRC's figures (hmrc-sync position).",
+            labels=["tax_year"],
+        )
+        try:
+            refunds = self._state.expected_refunds()
+        except (HmrcSyncError, SQLAlchemyError) as exc:
+            log.warning("metrics: the year-end position could not be worked out: %s", exc)
+            return
+        for tax_year, amount in sorted(refunds.items()):
+            gauge.add_metric([tax_year], amount)
         yield gauge
 
 

@@ -15,13 +15,12 @@ import uuid
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from decimal import Decimal
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from hmrc_sync.bootstrap import Container
 from hmrc_sync.client.endpoints import PAY_APIS
 from hmrc_sync.db.engine import is_postgres
 from hmrc_sync.db.models import Availability, ReconciliationFinding, TaxYearSnapshot
@@ -38,6 +37,9 @@ from hmrc_sync.reconcile import (
 from hmrc_sync.reconcile.report import finding_values
 from hmrc_sync.sync.snapshots import latest_snapshots
 from hmrc_sync.taxyear import TaxYear, uk_today
+
+if TYPE_CHECKING:
+    from hmrc_sync.bootstrap import Container
 
 # Any fixed 64-bit key distinct from the migration lock; "hmrc-rec" in ASCII.
 STORE_LOCK_KEY: Final = 0x686D_7263_2D72_6563

@@ -32,6 +32,7 @@ EXPORTED_METRICS: Final = frozenset(
         "hmrc_sync_hmrc_requests_total",
         "hmrc_sync_sync_duration_seconds",
         "hmrc_sync_reconciliation_differences",
+        "hmrc_sync_expected_refund_pounds",
     }
 )
 SEVERITIES: Final = frozenset({"info", "warning", "critical"})
