@@ -28,6 +28,7 @@ from hmrc_sync.yearend.profile import (
 
 if TYPE_CHECKING:
     from hmrc_sync.bootstrap import Container
+    from hmrc_sync.reconcile.model import ReconcileInput
 
 PROFILE_FILE = "position-profile.json"
 
@@ -77,9 +78,20 @@ def year_positions(
     to 5 April unless every employment already has its P60."""
     from hmrc_sync.reconcile.store import load_input, options_from
 
+    data = load_input(container, tax_years, options_from(container))
+    return positions_from(data, profiles=profiles, tolerance=tolerance, today=today)
+
+
+def positions_from(
+    data: ReconcileInput,
+    *,
+    profiles: Mapping[TaxYear, YearProfile] | None = None,
+    tolerance: Decimal = DEFAULT_TOLERANCE,
+    today: dt.date | None = None,
+) -> list[Position]:
+    """``year_positions`` on figures already loaded (the status page loads them once)."""
     today = today or uk_today()
     current = TaxYear.containing(today)
-    data = load_input(container, tax_years, options_from(container))
     profiles = profiles if profiles is not None else load_profiles(default_profile_path())
     positions = []
     for year in data.tax_years:

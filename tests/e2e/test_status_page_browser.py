@@ -103,7 +103,8 @@ def test_status_page_sync_now_and_reauthorise(running: Running) -> None:
         expect(snapshots.get_by_role("cell", name="£52,000.00")).to_be_visible()
         # No payslips were imported: the reconciliation explains HMRC's employer as one-sided.
         reconciliation = page.get_by_role(
-            "table", name="HMRC's figures against your payslips, per tax year and employer"
+            "table",
+            name="Each tax year's figures: your payslips against HMRC, the P60 and HMRC's rules",
         )
         expect(reconciliation.get_by_role("cell", name="explained").first).to_be_visible()
 
@@ -141,4 +142,38 @@ def test_status_page_sync_now_and_reauthorise(running: Running) -> None:
             != before.value.grant.refresh_token.get_secret_value()
         )
         assert after.value.device_id == before.value.device_id
+        browser.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_page_fits_a_phone_and_a_desktop_and_draws_its_charts(
+    running: Running, width: int
+) -> None:
+    """No horizontal page scroll (tables scroll inside their own box); the two charts render
+    with a text alternative; the year-end position and the self-explaining reconciliation
+    are there."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from hmrc_sync.reconcile.store import reconcile_and_store
+    from hmrc_sync.sync.jobs import run_sync_job
+
+    run_sync_job(running.container, [TaxYear(2024)])
+    reconcile_and_store(running.container, [TaxYear(2024)])
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto(running.url + "/")
+        page.get_by_label("Admin token").fill(ADMIN)
+        page.get_by_role("button", name="Continue").click()
+        expect(page.get_by_role("heading", name="hmrc-sync")).to_be_visible()
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= width, f"the page scrolls sideways at {width}px"
+        charts = page.get_by_role("img", name="Taxable pay per tax year: HMRC, P60 and payslips")
+        expect(charts).to_be_visible()
+        description = page.locator("#pay-chart-desc").text_content()
+        assert description == "2024-25: HMRC £52,000, P60 no figure, Payslips no figure."
+        expect(page.locator("article.position h3")).to_contain_text("2024-25")
+        caption = "Each tax year's figures: your payslips against HMRC, the P60 and HMRC's rules"
+        year_checks = page.get_by_role("table", name=caption)
+        expect(year_checks.get_by_role("columnheader", name="Compared against")).to_be_visible()
         browser.close()

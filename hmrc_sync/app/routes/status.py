@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,16 +14,18 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from hmrc_sync.app.charts import bar_chart, legend
 from hmrc_sync.app.deps import AppState, StateDep
 from hmrc_sync.app.pages import OwnerDep, message_page, page
 from hmrc_sync.app.security import set_cookie
+from hmrc_sync.app.status_view import YearFigures, finding_rows, money, tax_year_label, year_figures
 from hmrc_sync.app.web_fraud import (
     DEVICE_COOKIE,
     DEVICE_COOKIE_MAX_AGE,
     BrowserDataError,
     web_app_context,
 )
-from hmrc_sync.client.endpoints import INDIVIDUAL_APIS
+from hmrc_sync.client.endpoints import INDIVIDUAL_APIS, ApiName
 from hmrc_sync.db.reads import last_finished_run, latest_findings
 from hmrc_sync.errors import HmrcSyncError
 from hmrc_sync.fraud_headers import WEB_APP_VIA_SERVER, build_web_app_headers
@@ -33,6 +34,7 @@ from hmrc_sync.sync.jobs import run_sync_job
 from hmrc_sync.sync.model import Trigger, resolve_tax_years
 from hmrc_sync.sync.snapshots import availability_map, latest_snapshots
 from hmrc_sync.tokenstore import GrantStatus
+from hmrc_sync.yearend.position import Position
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -49,10 +51,6 @@ BROWSER_FIELDS = (
 )
 STATUSES = FINDING_STATUSES
 APIS = tuple(api.value for api in INDIVIDUAL_APIS)
-
-
-def money(value: Decimal | None) -> str:
-    return "—" if value is None else f"£{value:,.2f}"
 
 
 _GRANT_CSS = {
@@ -100,11 +98,28 @@ def _last_run(state: AppState) -> dict[str, Any] | None:
 def _reconciliation(session: Session) -> dict[str, Any]:
     rows = latest_findings(session)
     counts = {status: sum(1 for r in rows if r.status == status) for status in STATUSES}
+    years, slips = finding_rows(rows)
     return {
         "counts": counts,
-        "year_findings": [r for r in rows if r.scope == "year"],
-        "mismatched_payslips": [r for r in rows if r.scope != "year" and r.status == "mismatch"],
+        "year_findings": years,
+        "payslip_findings": slips,
+        "payslips_needing_attention": [row for row in slips if row.needs_attention],
     }
+
+
+def _figures_and_positions(state: AppState) -> tuple[YearFigures | None, list[Position], str]:
+    """The charts' figures and the year-end positions, from one read of the evidence; on a
+    failure the page still renders and says why."""
+    from hmrc_sync.reconcile.store import load_input, options_from
+    from hmrc_sync.yearend.store import positions_from
+
+    container = state.container
+    try:
+        data = load_input(container, None, options_from(container))
+        return year_figures(data), positions_from(data), ""
+    except HmrcSyncError as exc:
+        log.warning("status page: figures not available: %s", exc.message)
+        return None, [], exc.message
 
 
 def status_context(state: AppState) -> dict[str, Any]:
@@ -115,17 +130,24 @@ def status_context(state: AppState) -> dict[str, Any]:
         reconciliation = _reconciliation(session)
     years: dict[str, dict[str, str]] = {}
     for (tax_year, api), row in availability.items():
-        years.setdefault(tax_year, {})[api] = row.state.replace("_", " ")
+        years.setdefault(tax_year_label(tax_year), {})[api] = row.state.replace("_", " ")
+    figures, positions, figures_error = _figures_and_positions(state)
     return {
         "title": "Status",
         "grant": _grant_view(state, now),
         "last_run": _last_run(state),
         "years": [{"tax_year": y, "states": years[y]} for y in sorted(years, reverse=True)],
-        "apis": APIS,
+        "apis": [(api, ApiName(api).label) for api in APIS],
         "snapshots": snapshots,
         "money": money,
+        "tax_year_label": tax_year_label,
         "browser_fields": BROWSER_FIELDS,
         "reconciliation": reconciliation,
+        "figures": figures,
+        "figures_error": figures_error,
+        "positions": positions,
+        "bar_chart": bar_chart,
+        "legend": legend,
     }
 
 

@@ -1,0 +1,147 @@
+"""Server-rendered SVG charts for the status page: no script, no download, nothing from a
+CDN, so the page works offline and under a strict Content-Security-Policy.
+
+Each chart is readable without colour: every series has its own fill *pattern* as well as
+its colour, every bar is labelled with its value, and the chart carries a text alternative
+(``<title>`` and ``<desc>`` naming every figure) for screen readers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from html import escape
+from typing import Final
+
+from markupsafe import Markup
+
+# Colour-blind-safe colours (Okabe-Ito), each with its own pattern.
+_SERIES_STYLE: Final = (
+    ("#0072B2", None),  # solid blue
+    ("#E69F00", "hatch"),  # orange, diagonal lines
+    ("#009E73", "dots"),  # green, dots
+    ("#CC79A7", "cross"),  # purple, cross-hatch
+)
+_HEIGHT: Final = 220
+_TOP: Final = 24
+_BOTTOM: Final = 44
+_LEFT: Final = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    name: str
+    values: tuple[Decimal | None, ...]  # one per category; None: no figure
+
+
+def money_label(value: Decimal) -> str:
+    """£12,345 (whole pounds: bar labels must stay short)."""
+    return f"£{value:,.0f}"
+
+
+def _patterns(chart_id: str) -> str:
+    defs = []
+    for index, (colour, kind) in enumerate(_SERIES_STYLE):
+        pid = f"{chart_id}-p{index}"
+        if kind is None:
+            continue
+        if kind == "hatch":
+            marks = f'<path d="M0,8 L8,0" stroke="{colour}" stroke-width="2.5"/>'
+        elif kind == "dots":
+            marks = f'<circle cx="4" cy="4" r="2" fill="{colour}"/>'
+        else:
+            marks = f'<path d="M0,0 L8,8 M8,0 L0,8" stroke="{colour}" stroke-width="1.8"/>'
+        defs.append(
+            f'<pattern id="{pid}" width="8" height="8" patternUnits="userSpaceOnUse">'
+            f'<rect width="8" height="8" fill="#fff"/>{marks}</pattern>'
+        )
+    return "<defs>" + "".join(defs) + "</defs>"
+
+
+def _fill(chart_id: str, index: int) -> str:
+    colour, kind = _SERIES_STYLE[index % len(_SERIES_STYLE)]
+    return colour if kind is None else f"url(#{chart_id}-p{index % len(_SERIES_STYLE)})"
+
+
+def bar_chart(
+    chart_id: str,
+    title: str,
+    categories: Sequence[str],
+    series: Sequence[Series],
+) -> Markup:
+    """Grouped vertical bars: one group per category (a tax year), one bar per series."""
+    groups = max(len(categories), 1)
+    bars = max(len(series), 1)
+    bar_width = 26
+    group_width = bars * bar_width + 24
+    width = _LEFT * 2 + groups * group_width
+    plot = _HEIGHT - _TOP - _BOTTOM
+    values = [v for s in series for v in s.values if v is not None]
+    peak = max((abs(v) for v in values), default=Decimal(1)) or Decimal(1)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {_HEIGHT}" '
+        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" class="chart">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(describe(categories, series))}</desc>',
+        _patterns(chart_id),
+    ]
+    baseline = _TOP + plot
+    for group, category in enumerate(categories):
+        x0 = _LEFT + group * group_width + 12
+        for index, item in enumerate(series):
+            value = item.values[group]
+            x = x0 + index * bar_width
+            if value is None:
+                parts.append(
+                    f'<text x="{x + bar_width / 2 - 1}" y="{baseline - 4}" '
+                    f'text-anchor="middle" class="none">&#8211;</text>'
+                )
+                continue
+            height = float(abs(value) / peak) * plot
+            y = baseline - height
+            parts.append(
+                f'<rect x="{x}" y="{y:.1f}" width="{bar_width - 4}" height="{height:.1f}" '
+                f'fill="{_fill(chart_id, index)}" stroke="{_SERIES_STYLE[index % 4][0]}">'
+                f"<title>{escape(f'{category} {item.name}: {money_label(value)}')}</title></rect>"
+            )
+            parts.append(
+                f'<text x="{x + (bar_width - 4) / 2}" y="{y - 4:.1f}" text-anchor="middle" '
+                f'class="value" transform="rotate(-35 {x + (bar_width - 4) / 2} {y - 4:.1f})">'
+                f"{escape(money_label(value))}</text>"
+            )
+        parts.append(
+            f'<text x="{x0 + bars * bar_width / 2 - 2}" y="{baseline + 18}" '
+            f'text-anchor="middle" class="category">{escape(category)}</text>'
+        )
+    parts.append(
+        f'<line x1="{_LEFT}" y1="{baseline}" x2="{width - _LEFT}" y2="{baseline}" '
+        'stroke="#0b0c0c"/>'
+    )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every text above is escaped
+
+
+def legend(chart_id: str, series: Sequence[Series]) -> Markup:
+    """The key, with each series' swatch (its colour and its pattern)."""
+    items = []
+    for index, item in enumerate(series):
+        swatch = (
+            f'<svg width="18" height="14" aria-hidden="true">{_patterns(chart_id + "-key")}'
+            f'<rect width="18" height="14" fill="{_fill(chart_id + "-key", index)}" '
+            f'stroke="{_SERIES_STYLE[index % 4][0]}"/></svg>'
+        )
+        items.append(f"<li>{swatch} {escape(item.name)}</li>")
+    return Markup('<ul class="legend">' + "".join(items) + "</ul>")  # noqa: S704
+
+
+def describe(categories: Sequence[str], series: Sequence[Series]) -> str:
+    """The chart as a sentence per category, for screen readers."""
+    sentences = []
+    for group, category in enumerate(categories):
+        figures = [
+            f"{item.name} {money_label(value) if value is not None else 'no figure'}"
+            for item, value in ((s, s.values[group]) for s in series)
+        ]
+        sentences.append(f"{category}: " + ", ".join(figures) + ".")
+    return " ".join(sentences)
