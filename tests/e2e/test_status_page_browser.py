@@ -177,3 +177,37 @@ def test_the_page_fits_a_phone_and_a_desktop_and_draws_its_charts(
         year_checks = page.get_by_role("table", name=caption)
         expect(year_checks.get_by_role("columnheader", name="Compared against")).to_be_visible()
         browser.close()
+
+
+def test_the_pages_have_no_serious_accessibility_violations(running: Running) -> None:
+    """axe-core (bundled with the axe-playwright-python package: nothing is downloaded at test
+    time) finds no serious or critical violation (WCAG 2.2 AA, contrast included) on the
+    sign-in page and on the status page with data."""
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    from hmrc_sync.reconcile.store import reconcile_and_store
+    from hmrc_sync.sync.jobs import run_sync_job
+
+    run_sync_job(running.container, [TaxYear(2024)])
+    reconcile_and_store(running.container, [TaxYear(2024)])
+    axe = Axe()
+    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(running.url + "/")
+        pages = {"sign-in": axe.run(page, options=options)}
+        page.get_by_label("Admin token").fill(ADMIN)
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_load_state("load")
+        pages["status"] = axe.run(page, options=options)
+        browser.close()
+    for name, result in pages.items():
+        assert result.response["passes"], f"{name}: axe checked nothing"
+        serious = [
+            f"{v['id']}: {v['help']} ({len(v['nodes'])} elements)"
+            for v in result.response["violations"]
+            if v.get("impact") in ("serious", "critical")
+        ]
+        assert serious == [], f"{name}: {serious}"
