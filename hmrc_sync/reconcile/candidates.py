@@ -71,13 +71,18 @@ def candidates(
             continue
         exact = _gap_from_ytd(gap, counted, leading_is_p45)
         amount = exact if exact is not None else usual * gap.count
-        how = "from the year-to-date figures" if exact is not None else "at the usual amount"
+        how = (
+            "as the year-to-date figures on the payslips show"
+            if exact is not None
+            else "assumed to be a usual period's amount"
+        )
         found.append(
             Explanation(
                 Code.MISSING_PERIOD,
                 f"no payslip for {gap.describe(ey.frequency)} ({money(amount)} "
-                f"{NAMES[counted]} {how})",
+                f"{NAMES[counted]}, {how})",
                 amount,
+                inferred=exact is None,
             )
         )
     if metric in (Metric.TAXABLE_PAY, Metric.GROSS):

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from hmrc_sync.reconcile.candidates import NAMES, VALUES, candidates
-from hmrc_sync.reconcile.explain import decide, money
+from hmrc_sync.reconcile.explain import decide, gap_words, money
 from hmrc_sync.reconcile.model import (
     Basis,
     Code,
@@ -56,7 +56,9 @@ _UNAVAILABLE = {
     ),
     YearAvailability.AVAILABLE: (
         Code.EMPLOYER_PAYSLIPS_ONLY,
-        "HMRC's figures for this year name no such employer (payslips only)",
+        "HMRC's figures for this year do not include this employer, although the payslips "
+        "do: check your personal tax account, and ask the employer whether it reported your "
+        "pay to HMRC",
     ),
 }
 
@@ -103,13 +105,14 @@ def _hmrc_side(ey: EmployerYear, ctx: YearContext) -> list[Finding]:
     metrics = (Metric.TAXABLE_PAY, Metric.GROSS, Metric.TAX)
     if hmrc is None:
         code, text = _UNAVAILABLE[ctx.availability]
+        unknown_to_hmrc = ctx.availability is YearAvailability.AVAILABLE
         return [
             _finding(
                 ey,
                 ctx,
                 metric=metric,
                 basis=Basis.HMRC,
-                status=Status.EXPLAINED,
+                status=Status.REVIEW if unknown_to_hmrc else Status.EXPLAINED,
                 payslip_value=_sum(ey.periods, metric),
                 explanations=(Explanation(code, text),),
             )
@@ -232,7 +235,10 @@ def _hmrc_only(ey: EmployerYear, ctx: YearContext) -> list[Finding]:
     else:
         note = Explanation(
             Code.EMPLOYER_HMRC_ONLY,
-            "HMRC records this employment but there are no payslips from it",
+            "HMRC records pay from this employer, but there are no payslips or P60 from it: "
+            "if you did not work there, tell HMRC through your personal tax account; if you "
+            "did, add its payslips",
+            inferred=True,
         )
     return [
         _finding(
@@ -240,7 +246,7 @@ def _hmrc_only(ey: EmployerYear, ctx: YearContext) -> list[Finding]:
             ctx,
             metric=metric,
             basis=Basis.HMRC,
-            status=Status.EXPLAINED,
+            status=Status.REVIEW if note.inferred else Status.EXPLAINED,
             hmrc_value=value,
             difference=value,
             explanations=(note,),
@@ -287,19 +293,20 @@ def _ni_expected(ey: EmployerYear, ctx: YearContext, audit: Sequence[Finding]) -
     expected = sum((f.expected_value or Decimal(0) for f in rows), Decimal(0))
     off = [f for f in rows if f.status is not Status.MATCH]
     unexplained = [f for f in off if f.status is Status.MISMATCH]
+    to_review = [f for f in off if f.status is Status.REVIEW]
     notes: tuple[Explanation, ...] = ()
     if abs(expected - paid) <= ctx.options.tolerance and not off:
         status = Status.MATCH
     elif unexplained or not off:
         status = Status.MISMATCH
         what = (
-            f"{len(unexplained)} payslip(s) with NI not accounted for"
+            f"{len(unexplained)} payslip(s) with NI that nothing on record accounts for"
             if unexplained
-            else (f"{money(expected - paid)} not accounted for")
+            else f"{gap_words(expected - paid)}, a difference nothing on record accounts for"
         )
-        notes = (Explanation(None, what),)
+        notes = (Explanation(None, what + ": ask your payroll team to explain them"),)
     else:
-        status = Status.EXPLAINED
+        status = Status.REVIEW if to_review else Status.EXPLAINED
         codes = list(dict.fromkeys(e.code for f in off for e in f.explanations if e.code))
         notes = tuple(
             Explanation(
