@@ -133,6 +133,8 @@ def _basis_candidates(slips: Sequence[SlipPeriod], metric: Metric) -> list[Expla
             if slip.rsu_vest and not slip.rsu_offset:
                 rsu += slip.rsu_vest
             sacrifice -= slip.pension_sacrifice
+            if metric is Metric.GROSS:  # a recorded net-pay pension or payrolled benefits
+                other += slip.taxable_basis - slip.gross_pay
         elif metric is Metric.GROSS:
             delta = slip.taxable_pay - slip.gross_pay
             if slip.rsu_vest:
