@@ -209,7 +209,9 @@ def _period(job: Job, period: int, run: _Run) -> Payslip:
         "ytd_tax_paid": run.tax - job.previous_tax,
         "ytd_national_insurance": run.ni,
         "director": bool(job.director) and period >= job.director_from,
-        "director_ni_method": job.director if job.director and period >= job.director_from else None,
+        "director_ni_method": job.director
+        if job.director and period >= job.director_from
+        else None,
         "paid_after_leaving": leaving,
         "source_ref": f"{job.employer} period {period}",
     }
@@ -224,7 +226,7 @@ def _ni(job: Job, period: int, day: dt.date, niable: Decimal, leaving: bool, run
         run.director_pay += base
         weeks = 52
         if job.director_from > 1:
-            weeks = 52 - job.year.tax_week(day) + 1
+            weeks = 52 - job.year.tax_week(pay_date(job, job.director_from)) + 1
         employee, employer = director_ni_for_period(
             tax_year=job.year,
             pay_date=day,

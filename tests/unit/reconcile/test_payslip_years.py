@@ -29,7 +29,8 @@ from tests.unit.reconcile.full_payroll import Job, Year, run_year
 
 D = Decimal
 M, E, R, X = Status.MATCH, Status.EXPLAINED, Status.REVIEW, Status.MISMATCH
-Expect = Mapping[str, Status | Mapping[int, Status]]
+Expect = Mapping[str, Status | frozenset[Status] | Mapping[int, Status]]
+NOT_OK = frozenset({Status.REVIEW, Status.MISMATCH})  # an error's payslip: never reassuring
 
 
 @dataclass(frozen=True)
@@ -66,17 +67,21 @@ def _run(scenario: Scenario) -> tuple[ReconcileResult, list[Year]]:
     return result, years
 
 
-def _expected(scenario: Scenario, finding: Finding) -> Status:
+def _expected(scenario: Scenario, finding: Finding) -> frozenset[Status]:
     wanted = scenario.expect.get(_key(finding), M)
     if isinstance(wanted, Status):
+        return frozenset({wanted})
+    if isinstance(wanted, frozenset):
         return wanted
-    return wanted.get(finding.tax_period or 0, M)
+    return frozenset({wanted.get(finding.tax_period or 0, M)})
 
 
 Y22, Y23, Y24, Y25, Y26 = (TaxYear(y) for y in (2022, 2023, 2024, 2025, 2026))
 HIGH = D("4200.00")
 NI_ALL_X = {"slip:ni": X, "year:ni:expected": X}
 NI_ALL_R = {"slip:ni": R, "year:ni:expected": R}
+
+OLD_JOB = Job(employer="OldCo Ltd", last=6, pay=HIGH)
 
 CORRECT = [
     Scenario("monthly 2024-25", (Job(),)),
@@ -107,10 +112,12 @@ CORRECT = [
     Scenario(
         "net-pay pension without a taxable-pay line",
         (Job(pension=D("200.00"), pension_type="net_pay", show_taxable=False),),
+        expect={"year:gross:hmrc": E},
     ),
     Scenario(
         "net-pay pension with taxable pay and a loan",
         (Job(pension=D("200.00"), pension_type="net_pay", plan="plan1"),),
+        expect={"year:gross:hmrc": E},
     ),
     Scenario(
         "salary-sacrifice pension",
@@ -122,10 +129,12 @@ CORRECT = [
     Scenario(
         "payrolled benefits, no taxable-pay line",
         (Job(benefits=D("150.00"), show_taxable=False),),
+        expect={"year:gross:hmrc": E},
     ),
     Scenario(
         "payrolled benefits with taxable and NIable pay printed",
         (Job(benefits=D("150.00"), print_niable=True, plan="plan1"),),
+        expect={"year:gross:hmrc": E},
     ),
     Scenario("director, standard annual method", (Job(pay=HIGH, director="standard_annual"),)),
     Scenario("director, alternative method", (Job(pay=HIGH, director="alternative"),)),
@@ -153,14 +162,20 @@ CORRECT = [
     Scenario(
         "job change: YTD excludes the P45, P60 records previous pay",
         (Job(first=7, previous_pay=D("18000.00"), previous_tax=D("2500.00"), pay=HIGH),),
-        expect={"slip:tax": E},
+        expect={"slip:tax": E, "year:taxable_pay:p60": E, "year:tax:p60": E},
         with_p60=True,
     ),
     Scenario(
         "job change: the previous job's payslips are on record",
         (
-            Job(employer="OldCo Ltd", last=6, pay=HIGH),
-            Job(employer="NewCo Ltd", first=7, pay=HIGH, previous_pay=HIGH * 6),
+            OLD_JOB,
+            Job(
+                employer="NewCo Ltd",
+                first=7,
+                pay=HIGH,
+                previous_pay=run_year(OLD_JOB).taxable,
+                previous_tax=run_year(OLD_JOB).tax,
+            ),
         ),
         expect={"slip:tax": {p: E for p in range(7, 13)}},
     ),
@@ -181,7 +196,7 @@ ERRORS = [
     Scenario(
         "emergency code on month 1 although the payslips print 1100L",
         (Job(code="1100L", code_used="1257L", month1_used=True, pay=HIGH),),
-        expect={"slip:tax": {p: X for p in range(2, 13)}},
+        expect={"slip:tax": X},
         exit=ExitCode.MISMATCH,
     ),
     Scenario(
@@ -193,7 +208,7 @@ ERRORS = [
                 tax_on_pay_before_sacrifice=True,
             ),
         ),
-        expect={"slip:tax": X},
+        expect={"slip:tax": NOT_OK},
         exit=ExitCode.MISMATCH,
     ),
     Scenario(
@@ -206,8 +221,8 @@ ERRORS = [
                 print_code=False,
             ),
         ),
-        expect={"slip:tax": R},
-        exit=ExitCode.REVIEW,
+        expect={"slip:tax": NOT_OK},
+        exit=ExitCode.MISMATCH,
     ),
     Scenario(
         "category C applied to a 35-year-old (A printed)",
@@ -229,7 +244,7 @@ ERRORS = [
     ),
     Scenario(
         "Plan 5 deducted a year early",
-        (Job(year=Y25, pay=HIGH, plan="plan5"),),
+        (Job(year=Y25, pay=HIGH, plan="plan5", plan_used="plan2"),),
         expect={"slip:student_loan": X},
         exit=ExitCode.MISMATCH,
     ),
@@ -254,7 +269,7 @@ ERRORS = [
     Scenario(
         "NI worked on pay including payrolled benefits",
         (Job(benefits=D("400.00"), ni_on_benefits=True),),
-        expect=NI_ALL_X,
+        expect={**NI_ALL_X, "year:gross:hmrc": E},
         exit=ExitCode.MISMATCH,
     ),
     Scenario(
@@ -266,7 +281,7 @@ ERRORS = [
     Scenario(
         "director's NI worked as an ordinary employee's",
         (Job(pay=D("6000.00"), director="standard_annual", director_as_employee=True),),
-        expect={"slip:ni": {p: X for p in range(1, 13)}, "year:ni:expected": X},
+        expect={"slip:ni": {p: X for p in range(1, 12)}, "year:ni:expected": X},
         exit=ExitCode.MISMATCH,
     ),
     Scenario(
@@ -286,9 +301,9 @@ def _ids(scenarios: list[Scenario]) -> list[str]:
 def test_every_finding_has_its_expected_status(scenario: Scenario) -> None:
     result, _ = _run(scenario)
     wrong = [
-        (_key(f), f.tax_period, f.status.value, _expected(scenario, f).value, f.explanation_text)
+        (_key(f), f.tax_period, f.status.value, f.explanation_text)
         for f in result.findings
-        if f.status is not _expected(scenario, f)
+        if f.status not in _expected(scenario, f)
     ]
     assert not wrong
     assert result.exit_code == scenario.exit
