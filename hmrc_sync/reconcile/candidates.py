@@ -114,7 +114,7 @@ def _ni_on_recorded_pay(gap: Gap, ey: EmployerYear, leading_is_p45: bool) -> Dec
     if pay is None or near is None or pay < 0:
         return None
     slip = near.slip
-    if slip.director or slip.niable_pay is not None or slip.payrolled_benefits:
+    if slip.director or slip.ni_basis != slip.taxable_basis:
         return None  # NI-able pay is not taxable pay here: not recorded for the gap
     each = (pay / gap.count).quantize(Decimal("0.01"))
     try:
