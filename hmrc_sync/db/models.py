@@ -199,9 +199,10 @@ class ReconciliationFinding(Base):
     Each run replaces the rows of the tax years it covered. ``scope`` is ``year`` (one
     employer's year) or ``payslip``; ``metric`` is ``gross``, ``taxable_pay``, ``tax``,
     ``ni``, ``student_loan``, ``postgraduate_loan`` or ``net_pay``; ``basis`` names what the
-    payslips were compared with (``hmrc``, ``p60`` or ``expected``, i.e. recomputed with HMRC's rules). ``difference`` is that reference minus
-    the payslip value. ``status`` is ``match``, ``explained`` (by something
-    recorded), ``review`` (a cause was only inferred) or ``mismatch``.
+    payslips were compared with (``hmrc``, ``p60`` or ``expected``, i.e. recomputed with
+    HMRC's rules). ``difference`` is that reference minus the payslip value. ``status`` is
+    ``match``, ``explained`` (by something recorded), ``review`` (a cause was only inferred)
+    or ``mismatch``.
     """
 
     __tablename__ = "reconciliation"

@@ -27,18 +27,20 @@ from hmrc_sync.taxyear import TaxYear
 
 D = Decimal
 ZERO = D("0.00")
+YEAR = TaxYear(2024)
+PAY = D("3000.00")
 
 
 @dataclass(frozen=True)
 class Job:
     """One employment's year as the payroll runs it (``*_used``: what it wrongly applies)."""
 
-    year: TaxYear = TaxYear(2024)
+    year: TaxYear = YEAR
     employer: str = "Acme Ltd"
     frequency: str = "monthly"
     first: int = 1
     last: int | None = None  # the last period paid (default: the year's usual last)
-    pay: Decimal = D("3000.00")
+    pay: Decimal = PAY
     code: str | dict[int, str] = "1257L"
     print_code: bool = True
     category: str = "A"
