@@ -44,6 +44,7 @@ class Basis(StrEnum):
     HMRC = "hmrc"  # HMRC's figure for the employment (tax_year_snapshot)
     P60 = "p60"  # the P60
     EXPECTED = "expected"  # recomputed with HMRC's PAYE / NI rules
+    YEAR_TO_DATE = "ytd"  # the last payslip's own year-to-date figure
 
 
 class Code(StrEnum):
@@ -165,6 +166,7 @@ class Finding:
             Basis.HMRC: self.hmrc_value,
             Basis.P60: self.p60_value,
             Basis.EXPECTED: self.expected_value,
+            Basis.YEAR_TO_DATE: self.expected_value,
         }[self.basis]
 
     @property

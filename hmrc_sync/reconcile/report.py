@@ -52,7 +52,9 @@ _CHECK_NAMES: Final = {
     (Metric.STUDENT_LOAN, Basis.P60): "student loan vs P60",
     (Metric.POSTGRADUATE_LOAN, Basis.EXPECTED): "postgrad loan vs rules",
     (Metric.NET_PAY, Basis.EXPECTED): "net pay vs deductions",
-    (Metric.NI, Basis.HMRC): "NI vs year to date",
+    (Metric.NI, Basis.YEAR_TO_DATE): "NI vs year to date",
+    (Metric.STUDENT_LOAN, Basis.YEAR_TO_DATE): "loan vs year to date",
+    (Metric.POSTGRADUATE_LOAN, Basis.P60): "postgrad loan vs P60",
 }
 
 

@@ -16,9 +16,9 @@ differences between taxable pay and gross, and pay from a previous employment (P
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from hmrc_sync.reconcile.candidates import NAMES, VALUES, candidates
 from hmrc_sync.reconcile.explain import decide, gap_words, money
@@ -33,7 +33,12 @@ from hmrc_sync.reconcile.model import (
     Status,
     YearAvailability,
 )
-from hmrc_sync.reconcile.periods import EmployerYear, SlipPeriod, last_expected_period
+from hmrc_sync.reconcile.periods import (
+    EmployerYear,
+    SlipPeriod,
+    find_gaps,
+    last_expected_period,
+)
 
 _UNAVAILABLE = {
     YearAvailability.NOT_YET_AVAILABLE: (
@@ -82,6 +87,7 @@ def year_findings(ey: EmployerYear, ctx: YearContext, audit: Sequence[Finding]) 
         ni = _ni_expected(ey, ctx, audit)
         if ni is not None:
             findings.append(ni)
+        findings += _ytd_findings(ey, ctx)
     elif ey.hmrc is not None:
         findings += _hmrc_only(ey, ctx)
     if not ey.slips and ey.p60 is not None:
@@ -174,6 +180,46 @@ def _p60_side(ey: EmployerYear, ctx: YearContext) -> list[Finding]:
                 )
             )
         findings.append(_compared(ey, ctx, metric, Basis.P60, reference, paid, found))
+    for metric, box, line in (
+        (Metric.STUDENT_LOAN, p60.student_loan, "student_loan"),
+        (Metric.POSTGRADUATE_LOAN, p60.postgraduate_loan, "postgraduate_loan"),
+    ):
+        if box is not None:
+            loans = sum((getattr(p.slip, line) for p in ey.slips), Decimal("0.00"))
+            findings.append(_compared(ey, ctx, metric, Basis.P60, box, loans, []))
+    return findings
+
+
+_YTD_LINES: Final = (
+    (Metric.NI, "ytd_national_insurance", "national_insurance"),
+    (Metric.STUDENT_LOAN, "ytd_student_loan", "student_loan"),
+)
+
+
+def _ytd_findings(ey: EmployerYear, ctx: YearContext) -> list[Finding]:
+    """The last payslip's NI and student-loan year-to-date figures against the payslips'
+    sums. These figures cover this employment only, so a gap is missing payslips."""
+    findings = []
+    last = ey.slips[-1]
+    leading, inner, _ = find_gaps(ey.slips, last.period)
+    for metric, ytd_field, value_field in _YTD_LINES:
+        stated = getattr(last.slip, ytd_field)
+        if stated is None:
+            continue
+        paid = sum((getattr(p.slip, value_field) for p in ey.slips), Decimal("0.00"))
+        found = []
+        gaps = [g.describe(ey.frequency) for g in (leading, *inner) if g is not None]
+        if gaps:
+            found.append(
+                Explanation(
+                    Code.MISSING_PERIOD,
+                    f"the year-to-date figure includes {money(stated - paid)} from the payslips "
+                    f"missing for {', '.join(gaps)}",
+                    stated - paid,
+                )
+            )
+        finding = _compared(ey, ctx, metric, Basis.YEAR_TO_DATE, stated, paid, found)
+        findings.append(replace(finding, expected_value=stated))
     return findings
 
 
