@@ -71,6 +71,7 @@ class Job:
     director_as_employee: bool = False
     after_leaving_cumulative: bool = False
     net_short: Decimal = ZERO
+    skip: tuple[int, ...] = ()  # periods paid whose payslip is lost
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -104,25 +105,29 @@ class _Run:
 @dataclass(frozen=True)
 class Year:
     job: Job
-    payslips: tuple[Payslip, ...]
+    paid: tuple[Payslip, ...]  # every period the payroll ran, lost payslips included
+
+    @property
+    def payslips(self) -> tuple[Payslip, ...]:
+        return tuple(s for s in self.paid if s.tax_period not in self.job.skip)
 
     @property
     def taxable(self) -> Decimal:
-        return sum((s.taxable_basis for s in self.payslips), ZERO)
+        return sum((s.taxable_basis for s in self.paid), ZERO)
 
     @property
     def tax(self) -> Decimal:
-        return sum((s.income_tax for s in self.payslips), ZERO)
+        return sum((s.income_tax for s in self.paid), ZERO)
 
     @property
     def ni(self) -> Decimal:
-        return sum((s.national_insurance for s in self.payslips), ZERO)
+        return sum((s.national_insurance for s in self.paid), ZERO)
 
     def hmrc(self, ref: str = "123/AB456") -> HmrcEmployment:
         return HmrcEmployment(self.job.year, ref, self.job.employer.upper(), self.taxable, self.tax)
 
     def p60(self, **fields: Any) -> P60:
-        loans = sum((s.student_loan for s in self.payslips), ZERO)
+        loans = sum((s.student_loan for s in self.paid), ZERO)
         p60 = P60(
             self.job.year,
             self.job.employer,

@@ -279,6 +279,18 @@ ERRORS = [
         exit=ExitCode.MISMATCH,
     ),
     Scenario(
+        "missing payslip with no year-to-date figures",
+        (Job(skip=(5,), extra={"ytd_taxable_pay": None, "ytd_tax_paid": None}),),
+        expect={
+            "slip:tax": {p: R for p in range(6, 13)},
+            "year:taxable_pay:hmrc": R,
+            "year:gross:hmrc": R,
+            "year:tax:hmrc": R,
+            "year:ni:ytd": E,
+        },
+        exit=ExitCode.REVIEW,
+    ),
+    Scenario(
         "director's NI worked as an ordinary employee's",
         (Job(pay=D("6000.00"), director="standard_annual", director_as_employee=True),),
         expect={"slip:ni": dict.fromkeys(range(1, 12), X), "year:ni:expected": X},
@@ -291,6 +303,37 @@ ERRORS = [
         exit=ExitCode.MISMATCH,
     ),
 ]
+
+
+def test_a_p60_student_loan_box_that_disagrees_is_a_mismatch() -> None:
+    year = run_year(Job(plan="plan1"))
+    p60 = year.p60(student_loan=year.p60().student_loan + D("120.00"))  # type: ignore[operator]
+    result = reconcile(
+        ReconcileInput(
+            tax_years=(year.job.year,),
+            availability={year.job.year: YearAvailability.AVAILABLE},
+            payslips=year.payslips,
+            p60s=(p60,),
+        )
+    )
+    (box,) = [f for f in result.mismatches if _key(f) == "year:student_loan:p60"]
+    assert box.difference == D("120.00")
+    assert "£120.00 higher than the payslips" in (box.explanation_text or "")
+
+
+def test_an_employer_only_hmrc_knows_is_review() -> None:
+    year = run_year(Job())
+    other = run_year(Job(employer="Side Gig Ltd", pay=D("400.00")))
+    result = reconcile(
+        ReconcileInput(
+            tax_years=(year.job.year,),
+            hmrc=(year.hmrc("1/A"), other.hmrc("2/B")),
+            availability={year.job.year: YearAvailability.AVAILABLE},
+            payslips=year.payslips,
+        )
+    )
+    assert result.exit_code == ExitCode.REVIEW
+    assert {f.status for f in result.findings if f.employer == "SIDE GIG LTD"} == {R}
 
 
 def _ids(scenarios: list[Scenario]) -> list[str]:
