@@ -282,7 +282,7 @@ ERRORS = [
         "missing payslip with no year-to-date figures",
         (Job(skip=(5,), extra={"ytd_taxable_pay": None, "ytd_tax_paid": None}),),
         expect={
-            "slip:tax": {p: R for p in range(6, 13)},
+            "slip:tax": dict.fromkeys(range(6, 13), R),
             "year:taxable_pay:hmrc": R,
             "year:gross:hmrc": R,
             "year:tax:hmrc": R,
