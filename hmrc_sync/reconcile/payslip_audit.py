@@ -340,8 +340,8 @@ def _duplicate_findings(ey: EmployerYear, item: SlipPeriod) -> list[Finding]:
     assert original is not None
     note = Explanation(
         Code.DUPLICATE_PERIOD,
-        f"repeats the payslip of {original.pay_date} ({original.source_ref or 'same figures'}) "
-        "for the same period; left out of every sum",
+        f"repeats the payslip paid on {original.pay_date} (the same period and figures), so it "
+        "is counted once only",
         None,
     )
     return [

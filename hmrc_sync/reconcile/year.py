@@ -355,9 +355,7 @@ def _ni_expected(ey: EmployerYear, ctx: YearContext, audit: Sequence[Finding]) -
         status = Status.REVIEW if to_review else Status.EXPLAINED
         codes = list(dict.fromkeys(e.code for f in off for e in f.explanations if e.code))
         notes = tuple(
-            Explanation(
-                code, f"{_count_with(off, code)} payslip(s): {code.value.replace('_', ' ')}"
-            )
+            Explanation(code, f"{_count_with(off, code)} payslip(s): {_first_text(off, code)}")
             for code in codes
         )
     return _finding(
@@ -371,6 +369,10 @@ def _ni_expected(ey: EmployerYear, ctx: YearContext, audit: Sequence[Finding]) -
         difference=expected - paid,
         explanations=notes,
     )
+
+
+def _first_text(findings: Sequence[Finding], code: Code) -> str:
+    return next(e.text for f in findings for e in f.explanations if e.code is code)
 
 
 def _count_with(findings: Sequence[Finding], code: Code) -> int:

@@ -9,6 +9,7 @@ every finding not named must be a ``match``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -380,3 +381,14 @@ def test_a_wrong_category_is_named_in_plain_words() -> None:
     text = next(f.explanation_text or "" for f in result.mismatches if f.tax_period == 1)
     assert "NI category C (over State Pension age)" in text
     assert "NI category A (standard)" in text
+
+
+@pytest.mark.parametrize("scenario", CORRECT + ERRORS, ids=_ids(CORRECT + ERRORS))
+def test_explanations_are_plain_and_say_what_to_do(scenario: Scenario) -> None:
+    result, _ = _run(scenario)
+    for finding in result.findings:
+        text = finding.explanation_text or ""
+        assert "#" not in text, "no internal references such as payslip#3"
+        assert "_" not in text.replace("ytd_", ""), f"no internal names: {text}"
+        if finding.status in (R, X):
+            assert re.search(r"\b(ask|check|tell)\b", text, re.IGNORECASE), text
