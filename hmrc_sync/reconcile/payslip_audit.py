@@ -214,8 +214,8 @@ def _other_code_fit(
     """Another code (the emergency code, one seen elsewhere, or one worked out from the
     deduction) that reproduces this payslip's tax."""
     deducted, tolerance = slips[i].slip.income_tax, setup.options.tolerance
-    tries = [(setup.emergency, True, "the emergency code")]
-    tries += [(other, False, "a code seen elsewhere this year") for other in setup.known_codes]
+    tries = [(other, False, "a code seen elsewhere this year") for other in setup.known_codes]
+    tries.append((setup.emergency, True, "the emergency code"))
     for other, m1, source in tries:
         if other == code and not m1:
             continue

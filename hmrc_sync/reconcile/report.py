@@ -194,7 +194,8 @@ def _employer_block(findings: list[Finding]) -> list[str]:
         for f in slips:
             if f.status is not Status.MATCH:
                 lines.append(
-                    f"      {f.pay_date} {f.metric.value:<3} expected {_money(f.expected_value)}"
+                    f"      {f.pay_date} {_METRIC_NAMES.get(f.metric, f.metric.value)}: expected "
+                    f"{_money(f.expected_value)}"
                     f", deducted {_money(f.payslip_value)}: {f.status.value}{_why(f)}"
                 )
     return lines
