@@ -40,6 +40,8 @@ class ExitCode(IntEnum):
     PARTIAL = 5  # a sync finished some tax years and failed others
     MISMATCH = 6  # reconcile found a difference nothing explains
     PRODUCTION_REFUSED = 7  # a Phase 1 script was pointed at HMRC production
+    REVIEW = 8  # reconcile: nothing is a mismatch, but a cause was only inferred: check it
+    NOTHING_TO_RECONCILE = 9  # reconcile found no payslips, P60s or HMRC figures at all
     POSITION_ALERT = 11  # `position --alert-above`: an expected refund or bill is over it
 
 

@@ -40,7 +40,7 @@ from hmrc_sync.tokenstore import TokenStore, grant_status
 log = logging.getLogger(__name__)
 
 # The statuses the reconciliation gauge always reports (0 when none).
-FINDING_STATUSES = ("match", "explained", "mismatch")
+FINDING_STATUSES = ("match", "explained", "review", "mismatch")
 
 
 class StateSource(Protocol):

@@ -11,7 +11,7 @@ from hmrc_sync.commands.common import database_option, make_container, require_m
 from hmrc_sync.commands.params import TaxYearsParam, combine_tax_years
 from hmrc_sync.errors import ExitCode
 from hmrc_sync.paye import PayeInputError, parse_tax_code
-from hmrc_sync.reconcile.report import as_csv, as_json, as_table
+from hmrc_sync.reconcile.report import as_csv, as_json, as_table, verdict
 from hmrc_sync.reconcile.store import reconcile_and_store
 from hmrc_sync.taxyear import TaxYear
 
@@ -79,16 +79,27 @@ def reconcile(
 
     Per tax year and employer: HMRC's pay against the payslips' taxable pay and gross,
     HMRC's tax against the tax deducted, the P60 against the payslips, and each payslip's
-    tax and NI against what HMRC's rules give. Every difference is a match, explained
-    (missing or duplicated payslips, salary sacrifice, RSU notional pay, a tax-code change
-    or emergency code, a previous employment, HMRC data not yet available or withdrawn, an
-    employer on one side only) or a mismatch. The findings replace the year's rows in the
-    reconciliation table, which the Grafana panels read.
+    tax, NI, student loans and net pay against what HMRC's rules give. Every finding is a
+    match; explained, by something on record (a missing or duplicated payslip shown by the
+    year-to-date figures, salary sacrifice, a net-pay pension or payrolled benefit on the
+    payslip, a P45/P60 previous-employment figure, HMRC data not yet available); review, a
+    likely cause that nothing on record proves (a tax code or NI category the payslip does
+    not print, a payslip assumed missing at the usual amount, an employer only HMRC knows);
+    or a mismatch. A tax code or NI category printed on the payslip is taken as true:
+    deductions that fit another one are a mismatch. The findings replace the year's rows in
+    the reconciliation table, which the Grafana panels read.
 
     Payslips come from HMRC_SYNC_PAYSLIP_SOURCE: table (imported with `hmrc-sync payslips
     import`), payslip-ingest, or csv.
 
-    Exit codes: 0 everything matches or is explained; 6 an unexplained mismatch remains.
+    \b
+    Exit codes:
+      0  everything matches or is explained by something on record
+      6  a mismatch: a difference nothing on record accounts for
+      8  no mismatch, but something needs review (a cause was only inferred)
+      9  nothing to reconcile: no payslips, P60s or HMRC figures
+
+    Example: hmrc-sync reconcile --tax-year 2024-25 --format json
     """
     years = combine_tax_years(tax_years)
     container = make_container(database_url)
@@ -99,11 +110,7 @@ def reconcile(
         container.close()
     render = {"table": as_table, "json": as_json, "csv": as_csv}[output]
     click.echo(render(result), nl=output != "csv")
-    if not result.ok:
+    if result.exit_code is not ExitCode.OK:
         if output == "table":
-            click.echo(
-                f"{len(result.mismatches)} unexplained mismatch(es): "
-                f"exit {ExitCode.MISMATCH.value}",
-                err=True,
-            )
+            click.echo(f"{verdict(result)}: exit {result.exit_code.value}", err=True)
         sys.exit(result.exit_code)

@@ -7,7 +7,15 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, Date, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Index,
+    Integer,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hmrc_sync.db.base import Base, BigId, JsonDocument, Money, UtcDateTime
@@ -147,6 +155,17 @@ class PayslipRecord(Base):
     pay_frequency: Mapped[str | None] = mapped_column(Text)
     tax_period: Mapped[int | None] = mapped_column(Integer)
     employer_paye_ref: Mapped[str | None] = mapped_column(Text)
+    # The lines of a full payslip (migration 0004; docs/payslips.md).
+    student_loan_plan: Mapped[str | None] = mapped_column(Text)
+    postgraduate_loan: Mapped[Decimal] = mapped_column(Money, server_default="0")
+    pension_type: Mapped[str | None] = mapped_column(Text)
+    payrolled_benefits: Mapped[Decimal] = mapped_column(Money, server_default="0")
+    niable_pay: Mapped[Decimal | None] = mapped_column(Money)
+    ytd_national_insurance: Mapped[Decimal | None] = mapped_column(Money)
+    ytd_student_loan: Mapped[Decimal | None] = mapped_column(Money)
+    director: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    director_ni_method: Mapped[str | None] = mapped_column(Text)
+    paid_after_leaving: Mapped[bool] = mapped_column(Boolean, server_default=false())
     imported_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     source_file: Mapped[str | None] = mapped_column(Text)
 
@@ -168,6 +187,8 @@ class P60Record(Base):
     employer_paye_ref: Mapped[str | None] = mapped_column(Text)
     previous_pay: Mapped[Decimal | None] = mapped_column(Money)
     previous_tax: Mapped[Decimal | None] = mapped_column(Money)
+    student_loan: Mapped[Decimal | None] = mapped_column(Money)
+    postgraduate_loan: Mapped[Decimal | None] = mapped_column(Money)
     imported_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     source_file: Mapped[str | None] = mapped_column(Text)
 
@@ -176,10 +197,12 @@ class ReconciliationFinding(Base):
     """One finding of the last reconciliation of a tax year (read by the Grafana panels).
 
     Each run replaces the rows of the tax years it covered. ``scope`` is ``year`` (one
-    employer's year) or ``payslip``; ``metric`` is ``gross``, ``taxable_pay``, ``tax`` or
-    ``ni``; ``basis`` names what the payslips were compared with (``hmrc``, ``p60`` or
-    ``expected``, i.e. recomputed with HMRC's rules). ``difference`` is that reference minus
-    the payslip value. ``status`` is ``match``, ``explained`` or ``mismatch``.
+    employer's year) or ``payslip``; ``metric`` is ``gross``, ``taxable_pay``, ``tax``,
+    ``ni``, ``student_loan``, ``postgraduate_loan`` or ``net_pay``; ``basis`` names what the
+    payslips were compared with (``hmrc``, ``p60`` or ``expected``, i.e. recomputed with
+    HMRC's rules). ``difference`` is that reference minus the payslip value. ``status`` is
+    ``match``, ``explained`` (by something recorded), ``review`` (a cause was only inferred)
+    or ``mismatch``.
     """
 
     __tablename__ = "reconciliation"

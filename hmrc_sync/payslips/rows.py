@@ -14,7 +14,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
 from hmrc_sync.paye import CATEGORIES, Frequency, PayeInputError, parse_tax_code
-from hmrc_sync.payslips.model import P60, ZERO, Payslip
+from hmrc_sync.payslips.model import (
+    DIRECTOR_NI_METHODS,
+    P60,
+    PENSION_TYPES,
+    STUDENT_LOAN_PLANS,
+    ZERO,
+    Payslip,
+)
 from hmrc_sync.taxyear import TaxYear, TaxYearError
 
 Problems = list[tuple[str | None, str]]
@@ -31,6 +38,9 @@ PAYSLIP_MONEY_OPTIONAL: Final = (
     "ytd_gross",
     "ytd_taxable_pay",
     "ytd_tax_paid",
+    "niable_pay",
+    "ytd_national_insurance",
+    "ytd_student_loan",
 )
 PAYSLIP_MONEY_ZERO: Final = (
     "bonus",
@@ -40,6 +50,8 @@ PAYSLIP_MONEY_ZERO: Final = (
     "pension_employee",
     "pension_employer",
     "student_loan",
+    "postgraduate_loan",
+    "payrolled_benefits",
 )
 PAYSLIP_OTHER: Final = (
     "tax_year",
@@ -52,6 +64,11 @@ PAYSLIP_OTHER: Final = (
     "pay_frequency",
     "tax_period",
     "employer_paye_ref",
+    "student_loan_plan",
+    "pension_type",
+    "director",
+    "director_ni_method",
+    "paid_after_leaving",
 )
 # Columns an export of payslip-ingest's table may carry that hmrc-sync does not use.
 PAYSLIP_IGNORED: Final = ("id", "created_at", "updated_at", "currency", "source_file")
@@ -66,6 +83,8 @@ P60_OPTIONAL: Final = (
     "employer_paye_ref",
     "previous_pay",
     "previous_tax",
+    "student_loan",
+    "postgraduate_loan",
 )
 P60_IGNORED: Final = ("id", "created_at", "updated_at")
 P60_COLUMNS: Final = P60_REQUIRED + P60_OPTIONAL
@@ -163,6 +182,21 @@ def parse_frequency(value: object) -> str:
         raise _Bad(str(exc)) from None
 
 
+def _choice(name: str, allowed: tuple[str, ...]) -> Callable[[object], str]:
+    def parse(value: object) -> str:
+        text = str(value).strip().lower().replace(" ", "_").replace("-", "_")
+        if text not in allowed:
+            raise _Bad(f"{value!r} is not a {name} (use one of {', '.join(allowed)})")
+        return text
+
+    return parse
+
+
+parse_plan = _choice("student-loan plan", STUDENT_LOAN_PLANS)
+parse_pension_type = _choice("pension type", PENSION_TYPES)
+parse_director_method = _choice("directors' NI method", DIRECTOR_NI_METHODS)
+
+
 def parse_deductions(value: object) -> tuple[tuple[str, Decimal], ...]:
     document = value
     if isinstance(value, str):
@@ -216,7 +250,13 @@ def payslip_from_row(values: Mapping[str, Any], source_ref: str) -> tuple[Paysli
         "tax_code": read.get("tax_code", parse_code),
         "ni_category": read.get("ni_category", parse_category),
         "employer_paye_ref": _text(values.get("employer_paye_ref")),
+        "student_loan_plan": read.get("student_loan_plan", parse_plan),
+        "pension_type": read.get("pension_type", parse_pension_type),
+        "director": bool(read.get("director", parse_bool)),
+        "director_ni_method": read.get("director_ni_method", parse_director_method),
+        "paid_after_leaving": bool(read.get("paid_after_leaving", parse_bool)),
     }
+    _check_lines(extra, zeroed, read.problems)
     tax_year = None
     if pay_date is not None:
         tax_year = TaxYear.containing(pay_date)
@@ -246,13 +286,24 @@ def payslip_from_row(values: Mapping[str, Any], source_ref: str) -> tuple[Paysli
     return payslip, []
 
 
+def _check_lines(extra: Mapping[str, Any], zeroed: Mapping[str, Any], problems: Problems) -> None:
+    """Lines that only make sense together."""
+    if extra["director_ni_method"] and not extra["director"]:
+        problems.append(("director_ni_method", "is set but director is not true"))
+    if zeroed["student_loan"] < 0 or zeroed["postgraduate_loan"] < 0:
+        problems.append(("student_loan", "a loan deduction cannot be negative"))
+
+
 def p60_from_row(values: Mapping[str, Any], source_ref: str) -> tuple[P60 | None, Problems]:
     """A ``P60`` from one row, or ``None`` and every problem found."""
     read = _Reader(values)
     tax_year = read.get("tax_year", parse_tax_year, required=True)
     employer = read.get("employer", _text, required=True)
     money = {c: read.get(c, parse_money, required=True) for c in P60_REQUIRED[2:]}
-    previous = {c: read.get(c, parse_money) for c in ("previous_pay", "previous_tax")}
+    previous = {
+        c: read.get(c, parse_money)
+        for c in ("previous_pay", "previous_tax", "student_loan", "postgraduate_loan")
+    }
     code = read.get("tax_code", parse_code)
     doc_id = read.get("paperless_doc_id", parse_int)
     if read.problems or tax_year is None or employer is None:

@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
+from hmrc_sync.paye import PayeInputError, ni_for_period
 from hmrc_sync.payslips.model import Payslip
 from hmrc_sync.reconcile.explain import money
 from hmrc_sync.reconcile.model import Code, Explanation, Metric
@@ -30,6 +31,7 @@ _YTD: dict[Metric, Callable[[Payslip], Decimal | None]] = {
     Metric.TAXABLE_PAY: lambda s: s.ytd_taxable_pay,
     Metric.GROSS: lambda s: s.ytd_gross,
     Metric.TAX: lambda s: s.ytd_tax_paid,
+    Metric.NI: lambda s: s.ytd_national_insurance,
 }
 NAMES = {
     Metric.TAXABLE_PAY: "pay",
@@ -70,14 +72,20 @@ def candidates(
         if gap is None:
             continue
         exact = _gap_from_ytd(gap, counted, leading_is_p45)
+        how = "as the year-to-date figures on the payslips show"
+        if exact is None and counted is Metric.NI:
+            exact = _ni_on_recorded_pay(gap, ey, leading_is_p45)
+            how = "worked out on the pay the year-to-date figures show for it"
         amount = exact if exact is not None else usual * gap.count
-        how = "from the year-to-date figures" if exact is not None else "at the usual amount"
+        if exact is None:
+            how = "assumed to be a usual period's amount"
         found.append(
             Explanation(
                 Code.MISSING_PERIOD,
                 f"no payslip for {gap.describe(ey.frequency)} ({money(amount)} "
-                f"{NAMES[counted]} {how})",
+                f"{NAMES[counted]}, {how})",
                 amount,
+                inferred=exact is None,
             )
         )
     if metric in (Metric.TAXABLE_PAY, Metric.GROSS):
@@ -99,6 +107,23 @@ def _gap_from_ytd(gap: Gap, metric: Metric, leading_is_p45: bool) -> Decimal | N
     return None if before is None else after - before - value(gap.after.slip)
 
 
+def _ni_on_recorded_pay(gap: Gap, ey: EmployerYear, leading_is_p45: bool) -> Decimal | None:
+    """The NI on the missing periods' pay, when the YTD figures record that pay."""
+    pay = _gap_from_ytd(gap, Metric.TAXABLE_PAY, leading_is_p45)
+    near = gap.before or gap.after
+    if pay is None or near is None or pay < 0:
+        return None
+    slip = near.slip
+    if slip.director or slip.ni_basis != slip.taxable_basis:
+        return None  # NI-able pay is not taxable pay here: not recorded for the gap
+    each = (pay / gap.count).quantize(Decimal("0.01"))
+    try:
+        ni = ni_for_period(slip.pay_date, slip.ni_category or "A", near.frequency, each)[0]
+    except PayeInputError:
+        return None
+    return ni * gap.count
+
+
 def _basis_candidates(slips: Sequence[SlipPeriod], metric: Metric) -> list[Explanation]:
     """Salary sacrifice, RSU notional pay and other differences of taxable pay and gross."""
     rsu = sacrifice = other = Decimal(0)
@@ -108,6 +133,8 @@ def _basis_candidates(slips: Sequence[SlipPeriod], metric: Metric) -> list[Expla
             if slip.rsu_vest and not slip.rsu_offset:
                 rsu += slip.rsu_vest
             sacrifice -= slip.pension_sacrifice
+            if metric is Metric.GROSS:  # a recorded net-pay pension or payrolled benefits
+                other += slip.taxable_basis - slip.gross_pay
         elif metric is Metric.GROSS:
             delta = slip.taxable_pay - slip.gross_pay
             if slip.rsu_vest:

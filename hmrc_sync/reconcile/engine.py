@@ -88,7 +88,7 @@ def _reconcile_year(
             if other is not ey and (pay := p45s.get(id(other))) is not None
         )
         ctx = replace(contexts[id(ey)], p45_elsewhere=elsewhere)
-        audited = audit(_audit_setup(ey, ctx, options)) if ey.slips else []
+        audited = audit(_audit_setup(ey, ctx, options, employers)) if ey.slips else []
         findings += year_findings(ey, ctx, audited)
         findings += audited
     return findings
@@ -247,7 +247,33 @@ def _context(
     return YearContext(options, availability, leading_is_p45, previous_pay, previous_tax, ())
 
 
-def _audit_setup(ey: EmployerYear, ctx: YearContext, options: ReconcileOptions) -> AuditSetup:
+def _previous_employment(
+    ey: EmployerYear, employers: Sequence[EmployerYear]
+) -> tuple[Decimal, Decimal, str] | None:
+    """Pay and tax of an earlier job this year, as recorded: the P60's "previous employment"
+    boxes, else the payslips of employers whose last payslip came before this one's first."""
+    if ey.p60 is not None and ey.p60.previous_pay:
+        return ey.p60.previous_pay, ey.p60.previous_tax or Decimal(0), "as the P60 records"
+    if not ey.slips:
+        return None
+    start = ey.slips[0].slip.pay_date
+    earlier = [
+        o for o in employers if o is not ey and o.slips and o.slips[-1].slip.pay_date < start
+    ]
+    if not earlier:
+        return None
+    pay = sum((p.slip.taxable_basis for o in earlier for p in o.slips), Decimal(0))
+    tax = sum((p.slip.income_tax for o in earlier for p in o.slips), Decimal(0))
+    names = ", ".join(o.employer for o in earlier)
+    return pay, tax, f"as the payslips from {names} show"
+
+
+def _audit_setup(
+    ey: EmployerYear,
+    ctx: YearContext,
+    options: ReconcileOptions,
+    employers: Sequence[EmployerYear] = (),
+) -> AuditSetup:
     try:
         standard = income_tax_rates(ey.tax_year).emergency_code
     except PayeInputError:
@@ -268,6 +294,7 @@ def _audit_setup(ey: EmployerYear, ctx: YearContext, options: ReconcileOptions) 
         known_codes=codes,
         leading_is_p45=ctx.leading_is_p45,
         gaps=inner,
+        previous=_previous_employment(ey, employers),
     )
 
 

@@ -18,8 +18,9 @@ DEFAULT_TOLERANCE: Final = Decimal("1.00")
 
 class Status(StrEnum):
     MATCH = "match"  # within the tolerance
-    EXPLAINED = "explained"  # a gap, fully accounted for by the explanations
-    MISMATCH = "mismatch"  # a gap nothing accounts for
+    EXPLAINED = "explained"  # a gap accounted for by something recorded
+    REVIEW = "review"  # a plausible cause was inferred, but nothing recorded proves it
+    MISMATCH = "mismatch"  # a gap nothing accounts for (or that contradicts the payslip)
 
 
 class Scope(StrEnum):
@@ -32,6 +33,9 @@ class Metric(StrEnum):
     TAXABLE_PAY = "taxable_pay"
     TAX = "tax"
     NI = "ni"
+    STUDENT_LOAN = "student_loan"
+    POSTGRADUATE_LOAN = "postgraduate_loan"
+    NET_PAY = "net_pay"
 
 
 class Basis(StrEnum):
@@ -40,6 +44,7 @@ class Basis(StrEnum):
     HMRC = "hmrc"  # HMRC's figure for the employment (tax_year_snapshot)
     P60 = "p60"  # the P60
     EXPECTED = "expected"  # recomputed with HMRC's PAYE / NI rules
+    YEAR_TO_DATE = "ytd"  # the last payslip's own year-to-date figure
 
 
 class Code(StrEnum):
@@ -61,6 +66,13 @@ class Code(StrEnum):
     EMPLOYER_HMRC_ONLY = "employer_hmrc_only"
     EMPLOYER_PAYSLIPS_ONLY = "employer_payslips_only"
     EMPLOYER_P60_ONLY = "employer_p60_only"
+    NET_PAY_PENSION = "net_pay_pension"
+    PAYROLLED_BENEFITS = "payrolled_benefits"
+    STUDENT_LOAN_PLAN = "student_loan_plan"
+    DIRECTOR_NI = "director_ni"
+    WEEK_53 = "week_53"
+    PAID_AFTER_LEAVING = "paid_after_leaving"
+    YEAR_TO_DATE = "year_to_date"
 
 
 class YearAvailability(StrEnum):
@@ -120,6 +132,9 @@ class Explanation:
     code: Code | None
     text: str
     amount: Decimal | None = None
+    # True when nothing recorded proves this cause (the reconciler worked it out): a finding
+    # that rests on an inferred cause is ``review``, never ``explained``.
+    inferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +166,7 @@ class Finding:
             Basis.HMRC: self.hmrc_value,
             Basis.P60: self.p60_value,
             Basis.EXPECTED: self.expected_value,
+            Basis.YEAR_TO_DATE: self.expected_value,
         }[self.basis]
 
     @property
@@ -180,10 +196,23 @@ class ReconcileResult:
         return tuple(f for f in self.findings if f.status is Status.MISMATCH)
 
     @property
+    def reviews(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.status is Status.REVIEW)
+
+    @property
+    def empty(self) -> bool:
+        """True when there was nothing at all to compare (no payslip, P60 or HMRC figure)."""
+        return not self.findings
+
+    @property
     def ok(self) -> bool:
-        """True when everything matches or is explained."""
-        return not self.mismatches
+        """True when everything matches or is explained by something recorded."""
+        return not self.empty and not self.mismatches and not self.reviews
 
     @property
     def exit_code(self) -> ExitCode:
-        return ExitCode.OK if self.ok else ExitCode.MISMATCH
+        if self.empty:
+            return ExitCode.NOTHING_TO_RECONCILE
+        if self.mismatches:
+            return ExitCode.MISMATCH
+        return ExitCode.REVIEW if self.reviews else ExitCode.OK

@@ -108,6 +108,49 @@ def rsu_note(item: SlipPeriod) -> Explanation:
     )
 
 
+def net_pay_pension_change(item: SlipPeriod) -> Decimal:
+    slip = item.slip
+    if slip.taxable_pay is None and slip.pension_type is None and slip.pension_employee:
+        return -slip.pension_employee
+    return Decimal(0)
+
+
+def net_pay_pension_note(item: SlipPeriod) -> Explanation:
+    amount = item.slip.pension_employee
+    return Explanation(
+        Code.NET_PAY_PENSION,
+        f"the {money(amount)} pension contribution on {item.slip.pay_date} fits a net-pay "
+        "arrangement (taken from pay before tax), but the payslip does not say which kind of "
+        "pension it is",
+        -amount,
+        inferred=True,
+    )
+
+
+def unrecorded_pension_path(slips: Sequence[SlipPeriod]) -> PayPath | None:
+    """Pay less a pension contribution whose kind is not recorded (a net-pay guess)."""
+    return _adjusted(slips, net_pay_pension_change, net_pay_pension_note)
+
+
+def previous_employment_path(
+    slips: Sequence[SlipPeriod], base: PayPath, pay: Decimal, tax: Decimal, source: str
+) -> PayPath:
+    """The payroll's cumulative figures including a previous employment's pay and tax (P45),
+    which this employer's year-to-date figures leave out."""
+    note = Explanation(
+        Code.PREVIOUS_EMPLOYMENT,
+        f"the payroll counted {money(pay)} pay and {money(tax)} tax from your previous job "
+        f"this tax year ({source}), as it should; the payslips' own totals leave them out",
+        pay,
+    )
+    return PayPath(
+        base.pays,
+        tuple(t + pay for t in base.to_date),
+        tuple(t + tax for t in base.tax_before),
+        lambda i: (note,),
+    )
+
+
 def pay_basis_paths(slips: Sequence[SlipPeriod]) -> list[PayPath]:
     """Paths for payslips that show only gross: without sacrifice, with RSU, with both."""
     sacrifice = _adjusted(slips, sacrifice_change, sacrifice_note)
@@ -213,9 +256,10 @@ def estimated_missing_path(ey: EmployerYear, gaps: Sequence[Gap]) -> PayPath | N
         return (
             Explanation(
                 Code.MISSING_PERIOD,
-                f"{count} payslip(s) missing before this one ({where}), taken as the usual "
-                f"{money(usual_pay)} pay and {money(usual_tax)} tax each",
+                f"{count} payslip(s) missing before this one ({where}), assumed to be the "
+                f"usual {money(usual_pay)} pay and {money(usual_tax)} tax each",
                 usual_pay * count,
+                inferred=True,
             ),
         )
 

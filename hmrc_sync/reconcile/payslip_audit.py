@@ -1,20 +1,25 @@
-"""Per payslip: the tax and NI HMRC's rules say should have been deducted, against the payslip.
+"""Per payslip: the tax HMRC's rules say should have been deducted, against the payslip (NI,
+student loans and net pay: ``lines``).
 
 Tax is recomputed cumulatively with the PAYE engine on the base path (``paths``), using the
 code in force: the payslip's own, else the P60's, else the configured one, else the year's
 standard code. When that misses, the audit tries, in the order of paye-domain.md §8: the other
-pay paths (missing payslips, previous employment, salary sacrifice, RSU notional pay), the
-emergency code on the month 1 / week 1 basis, the other codes seen that year, and finally the
-code that the deduction implies (accepted only when it also reproduces a neighbouring
-payslip, so that one odd deduction is not "explained" by an invented code).
+pay paths (the payslips' year-to-date figures, a previous employment, salary sacrifice, RSU
+notional pay; then the inferred ones: an unrecorded net-pay pension, missing payslips at the
+usual amount), the emergency code on the month 1 / week 1 basis, the other codes seen that
+year, and finally the code that the deduction implies (accepted only when it also reproduces
+a neighbouring payslip).
 
-NI is recomputed per period (never cumulative) on the same pay, by payment date; misses try
-the pay without salary sacrifice, with RSU or net-pay pension, and the other NI categories.
+Evidence before inference: a path resting on a recorded cause is ``explained``, one resting
+on an inferred cause ``review``. A code printed on the payslip is authoritative: deductions
+that fit another code are a ``mismatch`` naming both; with no printed code, a fit with another
+code is ``review``. A payment after leaving is taxed at 0T on the week 1 / month 1 basis; the
+extra week 53 / 54 / 56 payday on the week 1 basis (``paye.tax_for_period`` does that).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
@@ -23,19 +28,17 @@ from hmrc_sync.paye import (
     CodeKind,
     PayeInputError,
     income_tax_rates,
-    ni_for_period,
     parse_tax_code,
     tax_for_period,
 )
-from hmrc_sync.reconcile.explain import money
+from hmrc_sync.reconcile.explain import CHECK_INFERRED, money
+from hmrc_sync.reconcile.lines import loan_findings, net_pay_finding, ni_findings, slip_finding
 from hmrc_sync.reconcile.model import (
-    Basis,
     Code,
     Explanation,
     Finding,
     Metric,
     ReconcileOptions,
-    Scope,
     Status,
 )
 from hmrc_sync.reconcile.paths import (
@@ -43,11 +46,12 @@ from hmrc_sync.reconcile.paths import (
     base_path,
     estimated_missing_path,
     pay_basis_paths,
+    previous_employment_path,
+    unrecorded_pension_path,
     ytd_path,
 )
 from hmrc_sync.reconcile.periods import EmployerYear, Gap, SlipPeriod
 
-NI_CATEGORIES_TRIED: Final = ("A", "B", "C", "H", "J", "M", "V", "Z")
 _CODE_SEARCH: Final = 9999  # K9999 .. 9999L
 
 
@@ -60,10 +64,12 @@ class AuditSetup:
     known_codes: tuple[str, ...]  # every other code seen for this employer and year
     leading_is_p45: bool
     gaps: tuple[Gap, ...]  # missing payslips between two present ones
+    # Pay and tax of a previous employment this year, and where they are recorded.
+    previous: tuple[Decimal, Decimal, str] | None = None
 
 
 def audit(setup: AuditSetup) -> list[Finding]:
-    """Tax and NI findings for every payslip of one employer's year."""
+    """Tax, NI, student-loan and net-pay findings for every payslip of one employer's year."""
     ey, options = setup.ey, setup.options
     try:
         income_tax_rates(ey.tax_year)
@@ -71,22 +77,36 @@ def audit(setup: AuditSetup) -> list[Finding]:
         return []  # no rates for this year: nothing to recompute with
     slips = ey.slips
     base = base_path(slips)
-    others = [
-        path
-        for path in (
-            ytd_path(slips, base, options.tolerance, setup.leading_is_p45),
-            estimated_missing_path(ey, setup.gaps),
-            *pay_basis_paths(slips),
-        )
-        if path is not None
-    ]
+    others = _other_paths(setup, base)
     findings: list[Finding] = []
+    ni = ni_findings(ey, options, slips)
     for i, item in enumerate(slips):
         findings.append(_tax_finding(setup, slips, i, base, others))
-        findings.append(_ni_finding(setup, item, base.pays[i]))
+        findings.append(ni[i])
+        findings += loan_findings(ey, item)
+        net = net_pay_finding(ey, options, item)
+        if net is not None:
+            findings.append(net)
     for duplicate in ey.duplicates:
         findings += _duplicate_findings(ey, duplicate)
     return findings
+
+
+def _other_paths(setup: AuditSetup, base: PayPath) -> list[PayPath]:
+    """The other pay paths, causes on record first, inferred ones last."""
+    slips, options = setup.ey.slips, setup.options
+    previous = None
+    if setup.previous is not None:
+        pay, tax, source = setup.previous
+        previous = previous_employment_path(slips, base, pay, tax, source)
+    paths = (
+        ytd_path(slips, base, options.tolerance, setup.leading_is_p45),
+        previous,
+        *pay_basis_paths(slips),
+        unrecorded_pension_path(slips),
+        estimated_missing_path(setup.ey, setup.gaps),
+    )
+    return [path for path in paths if path is not None]
 
 
 def _code_for(setup: AuditSetup, item: SlipPeriod) -> str:
@@ -106,6 +126,15 @@ def _tax(
         path.to_date[i],
         path.tax_before[i],
         week1_month1=m1,
+        payrolled_benefits=min(item.slip.payrolled_benefits, max(path.pays[i], Decimal(0))),
+    )
+
+
+def _basis_words(item: SlipPeriod) -> str:
+    unit = "month" if item.frequency.is_monthly else "week"
+    return (
+        f"on the {unit} 1 basis (each payment taxed on its own, ignoring the pay and tax "
+        "earlier in the year)"
     )
 
 
@@ -118,75 +147,148 @@ def _tax_finding(
 ) -> Finding:
     item = slips[i]
     deducted = item.slip.income_tax
+    if item.slip.paid_after_leaving:
+        return _after_leaving_tax(setup, slips, i, base)
     code = _code_for(setup, item)
     tolerance = setup.options.tolerance
     try:
         expected = _tax(setup, slips, i, base, code, False)
     except PayeInputError as exc:
-        note = Explanation(None, f"cannot recompute the tax: {exc}")
+        note = Explanation(None, f"the tax cannot be worked out: {exc}")
         return _slip_finding(setup.ey, item, Metric.TAX, Status.MISMATCH, deducted, None, (note,))
     if abs(expected - deducted) <= tolerance:
         return _slip_finding(setup.ey, item, Metric.TAX, Status.MATCH, deducted, expected, ())
-    for path, alt_code, m1, code_note in _alternatives(setup, item, base, others, code, i):
-        try:
-            alt = _tax(setup, slips, i, path, alt_code, m1)
-        except PayeInputError:
-            continue
-        if abs(alt - deducted) <= tolerance:
-            notes = path.notes(i) + ((code_note,) if code_note else ())
-            notes += (Explanation(None, f"recomputed that way: {money(alt)}"),)
-            return _slip_finding(
-                setup.ey, item, Metric.TAX, Status.EXPLAINED, deducted, expected, notes
-            )
-    for path in (base, *others):
-        inferred = _inferred_code(setup, slips, i, path, code)
-        if inferred is not None:
-            notes = (
+    moved = [path for path in others if path.differs_at(base, i)]
+    for path in moved:
+        alt = _try_tax(setup, slips, i, path, code, False)
+        if alt is not None and abs(alt - deducted) <= tolerance:
+            notes: tuple[Explanation, ...] = (
                 *path.notes(i),
-                Explanation(
-                    Code.TAX_CODE_CHANGE,
-                    f"the deductions match tax code {inferred}, not {code}: the code in "
-                    "force was different (a tax-code change)",
-                ),
+                Explanation(None, f"worked out that way: {money(alt)}"),
             )
-            return _slip_finding(
-                setup.ey, item, Metric.TAX, Status.EXPLAINED, deducted, expected, notes
-            )
+            status = Status.REVIEW if any(n.inferred for n in notes) else Status.EXPLAINED
+            if status is Status.REVIEW:
+                notes += (Explanation(None, CHECK_INFERRED),)
+            return _slip_finding(setup.ey, item, Metric.TAX, status, deducted, expected, notes)
+    fit = _other_code_fit(setup, slips, i, base, moved, code)
+    if fit is not None:
+        return _code_finding(setup, item, expected, fit)
     note = Explanation(
         None,
-        f"{money(expected - deducted)} not accounted for: tax code {code} gives "
-        f"{money(expected)}, the payslip shows {money(deducted)}",
+        f"{money(abs(expected - deducted))} {'less' if deducted < expected else 'more'} tax "
+        f"was deducted than tax code {code} gives ({money(expected)}), and nothing on record "
+        f"accounts for it. Ask your payroll team why, and {CHECK_CODE}",
     )
     return _slip_finding(setup.ey, item, Metric.TAX, Status.MISMATCH, deducted, expected, (note,))
 
 
-def _alternatives(
+CHECK_CODE: Final = "check your tax code in your personal tax account (GOV.UK)"
+
+
+def _try_tax(
+    setup: AuditSetup, slips: Sequence[SlipPeriod], i: int, path: PayPath, code: str, m1: bool
+) -> Decimal | None:
+    try:
+        return _tax(setup, slips, i, path, code, m1)
+    except PayeInputError:
+        return None
+
+
+@dataclass(frozen=True)
+class _CodeFit:
+    code: str
+    month1: bool
+    path: PayPath
+    amount: Decimal
+    source: str  # why this code was tried
+
+
+def _other_code_fit(
     setup: AuditSetup,
-    item: SlipPeriod,
-    base: PayPath,
-    others: Sequence[PayPath],
-    code: str,
+    slips: Sequence[SlipPeriod],
     i: int,
-) -> Iterator[tuple[PayPath, str, bool, Explanation | None]]:
-    moved = [path for path in others if path.differs_at(base, i)]
-    for path in moved:
-        yield path, code, False, None
-    emergency_note = Explanation(
-        Code.EMERGENCY_CODE,
-        f"the deduction matches the emergency code {setup.emergency} on the "
-        f"{'month' if item.frequency.is_monthly else 'week'} 1 basis (not cumulative)",
-    )
-    for path in (base, *moved):
-        yield path, setup.emergency, True, emergency_note
-    for other in setup.known_codes:
-        if other == code:
+    base: PayPath,
+    moved: Sequence[PayPath],
+    code: str,
+) -> _CodeFit | None:
+    """Another code (the emergency code, one seen elsewhere, or one worked out from the
+    deduction) that reproduces this payslip's tax."""
+    deducted, tolerance = slips[i].slip.income_tax, setup.options.tolerance
+    tries = [(other, False, "a code seen elsewhere this year") for other in setup.known_codes]
+    tries.append((setup.emergency, True, "the emergency code"))
+    for other, m1, source in tries:
+        if other == code and not m1:
             continue
-        note = Explanation(
-            Code.TAX_CODE_CHANGE,
-            f"the deduction matches tax code {other} (seen elsewhere this year), not {code}",
-        )
         for path in (base, *moved):
-            yield path, other, False, note
+            alt = _try_tax(setup, slips, i, path, other, m1)
+            if alt is not None and abs(alt - deducted) <= tolerance:
+                return _CodeFit(other, m1, path, alt, source)
+    for path in (base, *moved):
+        inferred = _inferred_code(setup, slips, i, path, code)
+        if inferred is not None:
+            alt = _tax(setup, slips, i, path, inferred, False)
+            return _CodeFit(inferred, False, path, alt, "the code the deduction implies")
+    return None
+
+
+def _code_finding(setup: AuditSetup, item: SlipPeriod, expected: Decimal, fit: _CodeFit) -> Finding:
+    """The tax fits another code: a mismatch when the payslip prints its code, else review."""
+    printed = item.slip.tax_code
+    i = setup.ey.slips.index(item)
+    basis = f" {_basis_words(item)}" if fit.month1 else ""
+    code = Code.EMERGENCY_CODE if fit.month1 else Code.TAX_CODE_CHANGE
+    deducted = item.slip.income_tax
+    if printed is not None and _body(printed) != _body(fit.code):
+        text = (
+            f"the tax was deducted at tax code {fit.code}{basis} ({money(fit.amount)}) although "
+            f"the payslip says {printed}, which gives {money(expected)}. Ask your payroll team "
+            f"to use the code HMRC sent them, and {CHECK_CODE}"
+        )
+        wrong = (Explanation(code, text),)
+        return _slip_finding(setup.ey, item, Metric.TAX, Status.MISMATCH, deducted, expected, wrong)
+    if printed is not None:
+        text = (
+            f"the tax fits the payslip's code {printed}, but worked {_basis_words(item)} "
+            "although the payslip does not mark the code as week 1 / month 1"
+        )
+    else:
+        text = (
+            f"the tax fits tax code {fit.code}{basis} ({money(fit.amount)}), but the payslip does "
+            f"not show its tax code and {setup.year_code} (the code on record for the year) "
+            f"gives {money(expected)}"
+        )
+    notes = (
+        *fit.path.notes(i),
+        Explanation(code, text, inferred=True),
+        Explanation(None, f"nothing on record proves it: {CHECK_CODE}"),
+    )
+    return _slip_finding(setup.ey, item, Metric.TAX, Status.REVIEW, deducted, expected, notes)
+
+
+def _body(code: str) -> str:
+    try:
+        return parse_tax_code(code).body
+    except PayeInputError:
+        return code
+
+
+def _after_leaving_tax(
+    setup: AuditSetup, slips: Sequence[SlipPeriod], i: int, base: PayPath
+) -> Finding:
+    """A payment after leaving (after the P45): code 0T on the week 1 / month 1 basis."""
+    item = slips[i]
+    deducted = item.slip.income_tax
+    prefix = setup.year_code[:1] if setup.year_code[:1] in ("S", "C") else ""
+    expected = _tax(setup, slips, i, base, f"{prefix}0T", True)
+    if abs(expected - deducted) <= setup.options.tolerance:
+        return _slip_finding(setup.ey, item, Metric.TAX, Status.MATCH, deducted, expected, ())
+    note = Explanation(
+        Code.PAID_AFTER_LEAVING,
+        f"a payment after leaving is taxed at code {prefix}0T {_basis_words(item)}, which gives "
+        f"{money(expected)}; the payslip shows {money(deducted)}. Ask your former employer's "
+        "payroll team why",
+    )
+    return _slip_finding(setup.ey, item, Metric.TAX, Status.MISMATCH, deducted, expected, (note,))
 
 
 def _inferred_code(
@@ -233,96 +335,13 @@ def _inferred_code(
     return None
 
 
-def _ni_finding(setup: AuditSetup, item: SlipPeriod, pay: Decimal) -> Finding:
-    slip = item.slip
-    category = slip.ni_category or setup.options.ni_category
-    paid = slip.national_insurance
-    tolerance = setup.options.tolerance
-
-    def employee_ni(amount: Decimal, letter: str) -> Decimal:
-        return ni_for_period(slip.pay_date, letter, item.frequency, max(amount, Decimal(0)))[0]
-
-    try:
-        expected = employee_ni(pay, category)
-    except PayeInputError as exc:
-        note = Explanation(None, f"cannot recompute the NI: {exc}")
-        return _slip_finding(setup.ey, item, Metric.NI, Status.MISMATCH, paid, None, (note,))
-    if abs(expected - paid) <= tolerance:
-        return _slip_finding(setup.ey, item, Metric.NI, Status.MATCH, paid, expected, ())
-    tries: list[tuple[Decimal, str, Explanation]] = []
-    if slip.taxable_pay is None and slip.pension_sacrifice:
-        tries.append(
-            (
-                pay - slip.pension_sacrifice,
-                category,
-                _note(
-                    Code.SALARY_SACRIFICE,
-                    f"NI on pay after the {money(slip.pension_sacrifice)} salary sacrifice",
-                ),
-            )
-        )
-    if slip.taxable_pay is None and slip.rsu_vest and not slip.rsu_offset:
-        tries.append(
-            (
-                pay + slip.rsu_vest,
-                category,
-                _note(
-                    Code.RSU_NOTIONAL_PAY,
-                    f"NI on pay including {money(slip.rsu_vest)} RSU notional pay",
-                ),
-            )
-        )
-    if slip.pension_employee:
-        tries.append(
-            (
-                pay + slip.pension_employee,
-                category,
-                _note(
-                    Code.PAY_BASIS,
-                    f"NI on pay before the {money(slip.pension_employee)} net-pay pension "
-                    "contribution (it reduces taxable pay, not NIable pay)",
-                ),
-            )
-        )
-    for letter in NI_CATEGORIES_TRIED:
-        if letter != category.upper():
-            tries.append(
-                (
-                    pay,
-                    letter,
-                    _note(
-                        Code.NI_CATEGORY,
-                        f"the deduction matches NI category {letter}, not {category}",
-                    ),
-                )
-            )
-    for amount, letter, note in tries:
-        try:
-            alt = employee_ni(amount, letter)
-        except PayeInputError:
-            continue
-        if abs(alt - paid) <= tolerance:
-            notes = (note, Explanation(None, f"recomputed that way: {money(alt)}"))
-            return _slip_finding(setup.ey, item, Metric.NI, Status.EXPLAINED, paid, expected, notes)
-    miss = Explanation(
-        None,
-        f"{money(expected - paid)} not accounted for: category {category} NI on "
-        f"{money(pay)} is {money(expected)}, the payslip shows {money(paid)}",
-    )
-    return _slip_finding(setup.ey, item, Metric.NI, Status.MISMATCH, paid, expected, (miss,))
-
-
-def _note(code: Code, text: str) -> Explanation:
-    return Explanation(code, text)
-
-
 def _duplicate_findings(ey: EmployerYear, item: SlipPeriod) -> list[Finding]:
     original = item.duplicate_of
     assert original is not None
     note = Explanation(
         Code.DUPLICATE_PERIOD,
-        f"repeats the payslip of {original.pay_date} ({original.source_ref or 'same figures'}) "
-        "for the same period; left out of every sum",
+        f"repeats the payslip paid on {original.pay_date} (the same period and figures), so it "
+        "is counted once only",
         None,
     )
     return [
@@ -333,28 +352,4 @@ def _duplicate_findings(ey: EmployerYear, item: SlipPeriod) -> list[Finding]:
     ]
 
 
-def _slip_finding(
-    ey: EmployerYear,
-    item: SlipPeriod,
-    metric: Metric,
-    status: Status,
-    value: Decimal,
-    expected: Decimal | None,
-    explanations: tuple[Explanation, ...],
-) -> Finding:
-    return Finding(
-        tax_year=ey.tax_year,
-        employer=ey.employer,
-        employer_paye_ref=ey.employer_paye_ref,
-        scope=Scope.PAYSLIP,
-        metric=metric,
-        basis=Basis.EXPECTED,
-        status=status,
-        payslip_value=value,
-        expected_value=expected,
-        difference=None if expected is None else expected - value,
-        explanations=explanations,
-        pay_date=item.slip.pay_date,
-        tax_period=item.period,
-        payslip_ref=item.slip.source_ref or None,
-    )
+_slip_finding = slip_finding

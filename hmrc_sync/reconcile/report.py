@@ -48,6 +48,13 @@ _CHECK_NAMES: Final = {
     (Metric.NI, Basis.P60): "NI vs P60",
     (Metric.NI, Basis.EXPECTED): "NI vs recomputed",
     (Metric.TAX, Basis.EXPECTED): "tax vs recomputed",
+    (Metric.STUDENT_LOAN, Basis.EXPECTED): "student loan vs rules",
+    (Metric.STUDENT_LOAN, Basis.P60): "student loan vs P60",
+    (Metric.POSTGRADUATE_LOAN, Basis.EXPECTED): "postgrad loan vs rules",
+    (Metric.NET_PAY, Basis.EXPECTED): "net pay vs deductions",
+    (Metric.NI, Basis.YEAR_TO_DATE): "NI vs year to date",
+    (Metric.STUDENT_LOAN, Basis.YEAR_TO_DATE): "loan vs year to date",
+    (Metric.POSTGRADUATE_LOAN, Basis.P60): "postgrad loan vs P60",
 }
 
 
@@ -92,6 +99,7 @@ def as_json(result: ReconcileResult) -> str:
         "tax_years": [year.hmrc for year in result.tax_years],
         "tolerance": _text(result.tolerance),
         "summary": summary(result),
+        "verdict": verdict(result),
         "exit_code": result.exit_code,
         "findings": [
             {
@@ -132,17 +140,41 @@ def as_table(result: ReconcileResult) -> str:
         for employer in dict.fromkeys(f.employer for f in in_year):
             lines += _employer_block([f for f in in_year if f.employer == employer])
         lines.append("")
+    if result.empty:
+        lines.append(NOTHING_TO_RECONCILE)
+        return "\n".join(lines)
     counts = summary(result)
-    verdict = (
-        "everything matches or is explained"
-        if result.ok
-        else f"{counts['mismatch']} unexplained mismatch(es)"
-    )
     lines.append(
         f"Summary: {counts['match']} match, {counts['explained']} explained, "
-        f"{counts['mismatch']} mismatch (tolerance £{result.tolerance:.2f}): {verdict}."
+        f"{counts['review']} to review, {counts['mismatch']} mismatch "
+        f"(tolerance £{result.tolerance:.2f}): {verdict(result)}."
     )
     return "\n".join(lines)
+
+
+NOTHING_TO_RECONCILE: Final = (
+    "Nothing to reconcile: there are no payslips, P60s or HMRC figures for these tax years. "
+    "Import payslips with `hmrc-sync payslips import`, fetch HMRC's figures with "
+    "`hmrc-sync sync`, then run `hmrc-sync reconcile` again."
+)
+
+
+def verdict(result: ReconcileResult) -> str:
+    """One sentence for the whole result."""
+    if result.empty:
+        return "nothing to reconcile"
+    counts = summary(result)
+    if counts["mismatch"]:
+        return (
+            f"{counts['mismatch']} difference(s) nothing on record accounts for: "
+            "ask your payroll team about each one"
+        )
+    if counts["review"]:
+        return (
+            f"{counts['review']} finding(s) need review: a likely cause was found but nothing "
+            "on record proves it"
+        )
+    return "everything matches or is explained by what is on record"
 
 
 def _employer_block(findings: list[Finding]) -> list[str]:
@@ -162,7 +194,8 @@ def _employer_block(findings: list[Finding]) -> list[str]:
         for f in slips:
             if f.status is not Status.MATCH:
                 lines.append(
-                    f"      {f.pay_date} {f.metric.value:<3} expected {_money(f.expected_value)}"
+                    f"      {f.pay_date} {_METRIC_NAMES.get(f.metric, f.metric.value)}: expected "
+                    f"{_money(f.expected_value)}"
                     f", deducted {_money(f.payslip_value)}: {f.status.value}{_why(f)}"
                 )
     return lines
@@ -178,12 +211,23 @@ def _why(finding: Finding) -> str:
 
 def _audit_counts(findings: Sequence[Finding]) -> str:
     parts = []
-    for metric in (Metric.TAX, Metric.NI):
+    for metric in Metric:
         rows = [f for f in findings if f.metric is metric]
+        if not rows:
+            continue
         counts = {s: sum(1 for f in rows if f.status is s) for s in Status}
         parts.append(
-            f"{'tax' if metric is Metric.TAX else 'NI'} "
+            f"{_METRIC_NAMES.get(metric, metric.value)} "
             f"{counts[Status.MATCH]} match, {counts[Status.EXPLAINED]} explained, "
-            f"{counts[Status.MISMATCH]} mismatch"
+            f"{counts[Status.REVIEW]} review, {counts[Status.MISMATCH]} mismatch"
         )
     return "; ".join(parts)
+
+
+_METRIC_NAMES: Final = {
+    Metric.TAX: "tax",
+    Metric.NI: "NI",
+    Metric.STUDENT_LOAN: "student loan",
+    Metric.POSTGRADUATE_LOAN: "postgraduate loan",
+    Metric.NET_PAY: "net pay",
+}

@@ -16,12 +16,12 @@ differences between taxable pay and gross, and pay from a previous employment (P
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from hmrc_sync.reconcile.candidates import NAMES, VALUES, candidates
-from hmrc_sync.reconcile.explain import decide, money
+from hmrc_sync.reconcile.explain import decide, gap_words, money
 from hmrc_sync.reconcile.model import (
     Basis,
     Code,
@@ -33,7 +33,12 @@ from hmrc_sync.reconcile.model import (
     Status,
     YearAvailability,
 )
-from hmrc_sync.reconcile.periods import EmployerYear, SlipPeriod, last_expected_period
+from hmrc_sync.reconcile.periods import (
+    EmployerYear,
+    SlipPeriod,
+    find_gaps,
+    last_expected_period,
+)
 
 _UNAVAILABLE = {
     YearAvailability.NOT_YET_AVAILABLE: (
@@ -56,7 +61,9 @@ _UNAVAILABLE = {
     ),
     YearAvailability.AVAILABLE: (
         Code.EMPLOYER_PAYSLIPS_ONLY,
-        "HMRC's figures for this year name no such employer (payslips only)",
+        "HMRC's figures for this year do not include this employer, although the payslips "
+        "do: check your personal tax account, and ask the employer whether it reported your "
+        "pay to HMRC",
     ),
 }
 
@@ -80,6 +87,7 @@ def year_findings(ey: EmployerYear, ctx: YearContext, audit: Sequence[Finding]) 
         ni = _ni_expected(ey, ctx, audit)
         if ni is not None:
             findings.append(ni)
+        findings += _ytd_findings(ey, ctx)
     elif ey.hmrc is not None:
         findings += _hmrc_only(ey, ctx)
     if not ey.slips and ey.p60 is not None:
@@ -103,13 +111,14 @@ def _hmrc_side(ey: EmployerYear, ctx: YearContext) -> list[Finding]:
     metrics = (Metric.TAXABLE_PAY, Metric.GROSS, Metric.TAX)
     if hmrc is None:
         code, text = _UNAVAILABLE[ctx.availability]
+        unknown_to_hmrc = ctx.availability is YearAvailability.AVAILABLE
         return [
             _finding(
                 ey,
                 ctx,
                 metric=metric,
                 basis=Basis.HMRC,
-                status=Status.EXPLAINED,
+                status=Status.REVIEW if unknown_to_hmrc else Status.EXPLAINED,
                 payslip_value=_sum(ey.periods, metric),
                 explanations=(Explanation(code, text),),
             )
@@ -171,6 +180,46 @@ def _p60_side(ey: EmployerYear, ctx: YearContext) -> list[Finding]:
                 )
             )
         findings.append(_compared(ey, ctx, metric, Basis.P60, reference, paid, found))
+    for metric, box, line in (
+        (Metric.STUDENT_LOAN, p60.student_loan, "student_loan"),
+        (Metric.POSTGRADUATE_LOAN, p60.postgraduate_loan, "postgraduate_loan"),
+    ):
+        if box is not None:
+            loans = sum((getattr(p.slip, line) for p in ey.slips), Decimal("0.00"))
+            findings.append(_compared(ey, ctx, metric, Basis.P60, box, loans, []))
+    return findings
+
+
+_YTD_LINES: Final = (
+    (Metric.NI, "ytd_national_insurance", "national_insurance"),
+    (Metric.STUDENT_LOAN, "ytd_student_loan", "student_loan"),
+)
+
+
+def _ytd_findings(ey: EmployerYear, ctx: YearContext) -> list[Finding]:
+    """The last payslip's NI and student-loan year-to-date figures against the payslips'
+    sums. These figures cover this employment only, so a gap is missing payslips."""
+    findings = []
+    last = ey.slips[-1]
+    leading, inner, _ = find_gaps(ey.slips, last.period)
+    for metric, ytd_field, value_field in _YTD_LINES:
+        stated = getattr(last.slip, ytd_field)
+        if stated is None:
+            continue
+        paid = sum((getattr(p.slip, value_field) for p in ey.slips), Decimal("0.00"))
+        found = []
+        gaps = [g.describe(ey.frequency) for g in (leading, *inner) if g is not None]
+        if gaps:
+            found.append(
+                Explanation(
+                    Code.MISSING_PERIOD,
+                    f"the year-to-date figure includes {money(stated - paid)} from the payslips "
+                    f"missing for {', '.join(gaps)}",
+                    stated - paid,
+                )
+            )
+        finding = _compared(ey, ctx, metric, Basis.YEAR_TO_DATE, stated, paid, found)
+        findings.append(replace(finding, expected_value=stated))
     return findings
 
 
@@ -232,7 +281,10 @@ def _hmrc_only(ey: EmployerYear, ctx: YearContext) -> list[Finding]:
     else:
         note = Explanation(
             Code.EMPLOYER_HMRC_ONLY,
-            "HMRC records this employment but there are no payslips from it",
+            "HMRC records pay from this employer, but there are no payslips or P60 from it: "
+            "if you did not work there, tell HMRC through your personal tax account; if you "
+            "did, add its payslips",
+            inferred=True,
         )
     return [
         _finding(
@@ -240,7 +292,7 @@ def _hmrc_only(ey: EmployerYear, ctx: YearContext) -> list[Finding]:
             ctx,
             metric=metric,
             basis=Basis.HMRC,
-            status=Status.EXPLAINED,
+            status=Status.REVIEW if note.inferred else Status.EXPLAINED,
             hmrc_value=value,
             difference=value,
             explanations=(note,),
@@ -287,24 +339,23 @@ def _ni_expected(ey: EmployerYear, ctx: YearContext, audit: Sequence[Finding]) -
     expected = sum((f.expected_value or Decimal(0) for f in rows), Decimal(0))
     off = [f for f in rows if f.status is not Status.MATCH]
     unexplained = [f for f in off if f.status is Status.MISMATCH]
+    to_review = [f for f in off if f.status is Status.REVIEW]
     notes: tuple[Explanation, ...] = ()
     if abs(expected - paid) <= ctx.options.tolerance and not off:
         status = Status.MATCH
     elif unexplained or not off:
         status = Status.MISMATCH
         what = (
-            f"{len(unexplained)} payslip(s) with NI not accounted for"
+            f"{len(unexplained)} payslip(s) with NI that nothing on record accounts for"
             if unexplained
-            else (f"{money(expected - paid)} not accounted for")
+            else f"{gap_words(expected - paid)}, a difference nothing on record accounts for"
         )
-        notes = (Explanation(None, what),)
+        notes = (Explanation(None, what + ": ask your payroll team to explain them"),)
     else:
-        status = Status.EXPLAINED
+        status = Status.REVIEW if to_review else Status.EXPLAINED
         codes = list(dict.fromkeys(e.code for f in off for e in f.explanations if e.code))
         notes = tuple(
-            Explanation(
-                code, f"{_count_with(off, code)} payslip(s): {code.value.replace('_', ' ')}"
-            )
+            Explanation(code, f"{_count_with(off, code)} payslip(s): {_first_text(off, code)}")
             for code in codes
         )
     return _finding(
@@ -318,6 +369,10 @@ def _ni_expected(ey: EmployerYear, ctx: YearContext, audit: Sequence[Finding]) -
         difference=expected - paid,
         explanations=notes,
     )
+
+
+def _first_text(findings: Sequence[Finding], code: Code) -> str:
+    return next(e.text for f in findings for e in f.explanations if e.code is code)
 
 
 def _count_with(findings: Sequence[Finding], code: Code) -> int:

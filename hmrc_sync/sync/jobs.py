@@ -41,7 +41,7 @@ class JobResult:
         counts = {status: result.count(status) for status in Status}
         return (
             f"reconcile: {counts[Status.MATCH]} match, {counts[Status.EXPLAINED]} explained, "
-            f"{counts[Status.MISMATCH]} mismatch"
+            f"{counts[Status.REVIEW]} to review, {counts[Status.MISMATCH]} mismatch"
         )
 
     def as_json(self) -> dict[str, Any]:

@@ -37,7 +37,9 @@ def test_demo_twice(tmp_path: Path) -> None:
     assert "missing_period" in first.stdout
     assert "rsu_notional_pay" in first.stdout
     assert "salary_sacrifice" in first.stdout
-    assert "everything matches or is explained" in first.stdout
+    # Two earlier employers are known only to HMRC (no payslips in the demo): review, not
+    # a mismatch (issue #11).
+    assert ", 0 mismatch (tolerance" in first.stdout
     assert (tmp_path / "data" / "hmrc-sync" / "demo" / "token.json").exists()
     assert not (tmp_path / "data" / "hmrc-sync" / "token.json").exists(), "never the real grant"
 

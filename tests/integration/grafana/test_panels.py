@@ -142,7 +142,9 @@ def _insert_payslips(engine: Engine, slips: list[Payslip] | tuple[Payslip, ...])
     for slip in slips:
         row = {c: getattr(slip, c) for c in _INGEST_COLUMNS}
         row["tax_year"] = slip.tax_year.storage
-        row["net_pay"] = slip.net_pay if slip.net_pay is not None else D(0)
+        # payslip-ingest requires net pay: the cash a payslip without one would have paid
+        cash = slip.gross_pay - slip.income_tax - slip.national_insurance
+        row["net_pay"] = slip.net_pay if slip.net_pay is not None else cash
         rows.append(row)
     columns = ", ".join(_INGEST_COLUMNS)
     values = ", ".join(f":{c}" for c in _INGEST_COLUMNS)

@@ -150,3 +150,38 @@ def test_p60_import_is_idempotent_and_refuses_two_per_employer(
         import_p60_csv(engine, twice, now=NOW)
     assert [p.line for p in caught.value.problems] == [2, 3]
     assert _count(engine, P60Record) == 1
+
+
+FULL_HEADER = (
+    "pay_date,employer,gross_pay,taxable_pay,income_tax,national_insurance,net_pay,"
+    "student_loan,student_loan_plan,postgraduate_loan,pension_employee,pension_type,"
+    "payrolled_benefits,niable_pay,ytd_national_insurance,ytd_student_loan,director,"
+    "director_ni_method,paid_after_leaving"
+)
+FULL_ROWS = [
+    "2024-04-25,Acme Ltd,5000.00,4950.00,731.00,261.50,3797.50,82.00,plan1,45.00,200.00,"
+    "net_pay,150.00,5000.00,261.50,82.00,true,standard_annual,false",
+    "2024-05-24,Acme Ltd,5000.00,4950.00,731.00,261.50,3797.50,82.00,plan1,45.00,200.00,"
+    "net_pay,150.00,5000.00,523.00,164.00,true,standard_annual,false",
+]
+
+
+def test_every_payslip_line_survives_the_table(engine: Engine, tmp_path: Path) -> None:
+    path = _write(tmp_path, "full.csv", [FULL_HEADER, *FULL_ROWS])
+    report = import_payslips_csv(engine, path, now=NOW)
+    assert report.added == 2
+    from_table = TableSource(engine).payslips()
+    assert from_table == read_payslips_csv(path).items
+    first = from_table[0]
+    assert (first.student_loan_plan, first.pension_type, first.director) == (
+        "plan1",
+        "net_pay",
+        True,
+    )
+    assert (first.postgraduate_loan, first.payrolled_benefits) == (
+        Decimal("45.00"),
+        Decimal("150.00"),
+    )
+    assert from_table[1].ytd_student_loan == Decimal("164.00")
+    rerun = import_payslips_csv(engine, path, now=NOW)
+    assert (rerun.added, rerun.updated) == (0, 0)

@@ -96,7 +96,7 @@ def test_import_then_reconcile_explains_everything(
     assert result.exit_code == 0, result.output
     assert "Tax year 2024-25  (HMRC data: available)" in result.output
     assert "[missing_period]" in result.output
-    assert "everything matches or is explained." in result.output
+    assert "everything matches or is explained by what is on record." in result.output
     stored = _stored(engine)
     assert {row.tax_year for row in stored} == {"2024/25"}
     assert len({row.run_id for row in stored}) == 1
@@ -132,7 +132,8 @@ def test_an_unexplained_mismatch_exits_6(
 
     table = _invoke(sqlite_url, "reconcile")
     assert table.exit_code == 6
-    assert "1 unexplained mismatch(es): exit 6" in table.stderr
+    assert "1 difference(s) nothing on record accounts for" in table.stderr
+    assert "exit 6" in table.stderr
     as_json = _invoke(sqlite_url, "reconcile", "--format", "json", "--tax-year", "all")
     assert as_json.exit_code == 6
     document = json.loads(as_json.stdout)
@@ -165,6 +166,25 @@ def test_bad_options_and_bad_files_are_refused(sqlite_url: str, tmp_path: Path) 
     engine.dispose()
 
 
+def test_an_empty_database_has_nothing_to_reconcile(sqlite_url: str) -> None:
+    upgrade(make_engine(sqlite_url))
+    table = _invoke(sqlite_url, "reconcile")
+    assert table.exit_code == 9, table.output
+    assert "Nothing to reconcile" in table.output
+    assert "everything matches" not in table.output
+    as_json = _invoke(sqlite_url, "reconcile", "--format", "json")
+    assert as_json.exit_code == 9
+    document = json.loads(as_json.stdout[as_json.stdout.index("{\n") :])
+    assert document["summary"] == {"match": 0, "explained": 0, "review": 0, "mismatch": 0}
+    assert document["verdict"] == "nothing to reconcile"
+
+
+def test_help_lists_the_exit_codes(sqlite_url: str) -> None:
+    text = _invoke(sqlite_url, "reconcile", "--help").output
+    for line in ("0  everything matches", "6  a mismatch", "8  no mismatch", "9  nothing to"):
+        assert line in text
+
+
 def test_reconcile_needs_a_migrated_database(sqlite_url: str) -> None:
     result = _invoke(sqlite_url, "reconcile")
     assert result.exit_code == 1
@@ -183,8 +203,8 @@ def test_reconcile_and_store_on_each_database(database_url: str, sample: SampleY
         assert len(stored) == len(result.findings)
         # No payslips: HMRC's employer is on one side only, which is explained.
         assert {(r.metric, r.status, r.explanation_code) for r in stored} == {
-            ("taxable_pay", "explained", "employer_hmrc_only"),
-            ("tax", "explained", "employer_hmrc_only"),
+            ("taxable_pay", "review", "employer_hmrc_only"),
+            ("tax", "review", "employer_hmrc_only"),
         }
         assert all(r.created_at == WHEN for r in stored)
         assert reconcile_and_store(container, [TaxYear(2023)], now=WHEN).findings == ()

@@ -82,6 +82,34 @@ def test_payslip_ingest_rows_become_payslips(ingest_engine: Engine) -> None:
     assert source.p60s([TaxYear(2024)]) == []
 
 
+def test_payslip_ingest_columns_for_the_new_lines_are_read_when_present(
+    ingest_engine: Engine,
+) -> None:
+    source = PayslipIngestSource(ingest_engine, "payslip_ingest")
+    assert {s.student_loan_plan for s in source.payslips()} == {None}, "absent columns: defaults"
+    with ingest_engine.begin() as connection:
+        connection.execute(
+            text(
+                "ALTER TABLE payslip_ingest.payslip ADD COLUMN student_loan_plan text, "
+                "ADD COLUMN postgraduate_loan numeric, ADD COLUMN pension_type text, "
+                "ADD COLUMN payrolled_benefits numeric, ADD COLUMN director boolean"
+            )
+        )
+        connection.execute(
+            text(
+                "UPDATE payslip_ingest.payslip SET student_loan_plan = 'plan2', "
+                "postgraduate_loan = 12, pension_type = 'salary_sacrifice', "
+                "payrolled_benefits = NULL, director = NULL WHERE pay_date = '2024-04-25'"
+            )
+        )
+    (p60,) = source.p60s()
+    april = next(s for s in source.payslips() if s.pay_date == dt.date(2024, 4, 25))
+    assert (april.student_loan_plan, april.pension_type) == ("plan2", "salary_sacrifice")
+    assert april.postgraduate_loan == Decimal("12.00")
+    assert (april.payrolled_benefits, april.director) == (Decimal("0.00"), False)
+    assert p60.student_loan is None
+
+
 def test_the_source_reads_a_configured_schema_and_never_writes(postgres_url: str) -> None:
     engine = make_engine(postgres_url)
     try:

@@ -143,3 +143,99 @@ def test_p60_rows() -> None:
         "income_tax",
         "national_insurance",
     }
+
+
+FULL_LINES = {
+    "student_loan": "82.00",
+    "student_loan_plan": "Plan1",
+    "postgraduate_loan": "45.00",
+    "pension_employee": "200.00",
+    "pension_type": "net-pay",
+    "payrolled_benefits": "150.00",
+    "niable_pay": "5000.00",
+    "ytd_national_insurance": "523.00",
+    "ytd_student_loan": "164.00",
+    "director": "yes",
+    "director_ni_method": "standard annual",
+    "paid_after_leaving": "false",
+}
+
+
+def test_every_line_of_a_full_payslip_is_read() -> None:
+    slip, problems = payslip_from_row({**GOOD, **FULL_LINES}, "f.csv:2")
+    assert problems == []
+    assert slip is not None
+    assert (slip.student_loan, slip.student_loan_plan) == (Decimal("82.00"), "plan1")
+    assert slip.postgraduate_loan == Decimal("45.00")
+    assert (slip.pension_type, slip.payrolled_benefits) == ("net_pay", Decimal("150.00"))
+    assert slip.niable_pay == Decimal("5000.00")
+    assert (slip.ytd_national_insurance, slip.ytd_student_loan) == (
+        Decimal("523.00"),
+        Decimal("164.00"),
+    )
+    assert (slip.director, slip.director_ni_method) == (True, "standard_annual")
+    assert slip.paid_after_leaving is False
+
+
+def test_the_new_lines_default_to_nothing_recorded() -> None:
+    slip, _ = payslip_from_row(GOOD, "f.csv:2")
+    assert slip is not None
+    assert (slip.student_loan_plan, slip.pension_type, slip.director_ni_method) == (None,) * 3
+    assert (slip.postgraduate_loan, slip.payrolled_benefits) == (Decimal(0), Decimal(0))
+    assert (slip.director, slip.paid_after_leaving, slip.niable_pay) == (False, False, None)
+
+
+def test_taxable_and_niable_pay_follow_the_recorded_lines() -> None:
+    slip, _ = payslip_from_row(
+        {**GOOD, "pension_employee": "200", "pension_type": "net_pay", "payrolled_benefits": "150"},
+        "f.csv:2",
+    )
+    assert slip is not None
+    assert slip.taxable_basis == Decimal("4950.00"), "gross - net-pay pension + benefits"
+    assert slip.ni_basis == Decimal("5000.00"), "neither changes NI-able pay"
+    printed, _ = payslip_from_row({**GOOD, "taxable_pay": "4950", "payrolled_benefits": "150"}, "x")
+    assert printed is not None
+    assert printed.ni_basis == Decimal("4800.00"), "taxable pay less the benefits"
+
+
+def test_bad_new_lines_are_each_named() -> None:
+    slip, problems = payslip_from_row(
+        {
+            **GOOD,
+            "student_loan_plan": "plan3",
+            "pension_type": "stakeholder",
+            "director": "maybe",
+            "director_ni_method": "monthly",
+            "postgraduate_loan": "-5",
+        },
+        "f.csv:2",
+    )
+    assert slip is None
+    columns = {column for column, _ in problems}
+    assert {"student_loan_plan", "pension_type", "director", "director_ni_method"} <= columns
+    assert "student_loan" in columns, "a negative loan deduction"
+    reasons = " ".join(reason for _, reason in problems)
+    assert "plan1, plan2, plan4, plan5" in reasons
+
+
+def test_a_method_without_a_director_is_refused() -> None:
+    _, problems = payslip_from_row({**GOOD, "director_ni_method": "alternative"}, "f.csv:2")
+    assert ("director_ni_method", "is set but director is not true") in problems
+
+
+def test_a_p60_carries_its_loan_boxes() -> None:
+    p60, problems = p60_from_row(
+        {
+            "tax_year": "2024-25",
+            "employer": "Acme",
+            "gross_pay": "60000",
+            "income_tax": "9486",
+            "national_insurance": "2794",
+            "student_loan": "985",
+            "postgraduate_loan": "540",
+        },
+        "p.csv:2",
+    )
+    assert problems == []
+    assert p60 is not None
+    assert (p60.student_loan, p60.postgraduate_loan) == (Decimal("985.00"), Decimal("540.00"))

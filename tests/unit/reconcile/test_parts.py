@@ -46,7 +46,8 @@ def test_decide_reports_a_mismatch_with_what_it_considered() -> None:
     assert status is Status.MISMATCH
     (note,) = why
     assert note.code is None
-    assert note.text.startswith("-£25.00 not accounted for (considered: missing_period")
+    assert note.text.startswith("the payslips are £25.00 higher than the reference figure")
+    assert "(considered: missing_period" in note.text
 
 
 def test_decide_merges_candidates_beyond_the_search_limit() -> None:

@@ -95,6 +95,6 @@ def test_table_is_readable() -> None:
     assert "[missing_period+rsu_notional_pay+salary_sacrifice]" in text or (
         "rsu_notional_pay" in text and "salary_sacrifice" in text
     )
-    assert text.rstrip().endswith("everything matches or is explained.")
+    assert text.rstrip().endswith("everything matches or is explained by what is on record.")
     bad = as_table(_sample_result(Decimal("250.00")))
-    assert "1 unexplained mismatch(es)" in bad
+    assert "1 difference(s) nothing on record accounts for" in bad
