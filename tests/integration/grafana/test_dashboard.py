@@ -5,6 +5,7 @@ PostgreSQL against those tables, filled by a real import, snapshots and reconcil
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import json
 import re
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from hmrc_sync.taxyear import TaxYear
 
 DASHBOARD = Path(__file__).resolve().parents[3] / "deploy" / "grafana" / "hmrc-sync.json"
 VARIABLE_DS = {"type": "grafana-postgresql-datasource", "uid": "${datasource}"}
+PROMETHEUS_DS = {"type": "prometheus", "uid": "${prometheus}"}
 YEAR = TaxYear(2024)
 NOW = dt.datetime(2025, 9, 1, 6, 0, tzinfo=dt.UTC)
 
@@ -45,15 +47,14 @@ def test_the_dashboard_imports_anywhere() -> None:
     dashboard = _dashboard()
     assert dashboard["schemaVersion"] >= 36
     assert dashboard["uid"] == "hmrc-sync"
-    (variable,) = dashboard["templating"]["list"]
-    assert (variable["type"], variable["name"], variable["query"]) == (
-        "datasource",
-        "datasource",
-        "grafana-postgresql-datasource",
-    )
+    variables = {v["name"]: (v["type"], v["query"]) for v in dashboard["templating"]["list"]}
+    assert variables == {
+        "datasource": ("datasource", "grafana-postgresql-datasource"),
+        "prometheus": ("datasource", "prometheus"),
+    }
     ids = [panel["id"] for panel in dashboard["panels"]]
     assert len(ids) == len(set(ids))
-    for panel in dashboard["panels"]:
+    for panel in _sql_panels():
         assert panel["datasource"] == VARIABLE_DS, panel["title"]
         assert panel["description"], panel["title"]
         assert set(panel["gridPos"]) == {"h", "w", "x", "y"}
@@ -64,8 +65,25 @@ def test_the_dashboard_imports_anywhere() -> None:
     assert "payslips-pg" not in DASHBOARD.read_text(encoding="utf-8")
 
 
+def _sql_panels() -> list[dict[str, Any]]:
+    return [p for p in _dashboard()["panels"] if p["datasource"]["type"] != "prometheus"]
+
+
+def test_the_position_panel_reads_hmrc_sync_s_metric() -> None:
+    from hmrc_sync.metrics import StateCollector
+
+    (panel,) = [p for p in _dashboard()["panels"] if p["datasource"] == PROMETHEUS_DS]
+    (target,) = panel["targets"]
+    assert target["datasource"] == PROMETHEUS_DS
+    metric = re.search(r"hmrc_sync_[a-z_]+", target["expr"])
+    assert metric is not None
+    assert metric.group(0) == "hmrc_sync_expected_refund_pounds"
+    exported = Path(inspect.getfile(StateCollector)).read_text(encoding="utf-8")
+    assert f'"{metric.group(0)}"' in exported
+
+
 def test_every_panel_reads_only_hmrc_sync_tables() -> None:
-    for panel in _dashboard()["panels"]:
+    for panel in _sql_panels():
         (target,) = panel["targets"]
         tables = set(re.findall(r"\b(?:FROM|JOIN)\s+([a-z_]+\.[a-z_]+)", target["rawSql"]))
         assert tables, panel["title"]
