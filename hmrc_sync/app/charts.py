@@ -145,3 +145,61 @@ def describe(categories: Sequence[str], series: Sequence[Series]) -> str:
         ]
         sentences.append(f"{category}: " + ", ".join(figures) + ".")
     return " ".join(sentences)
+
+
+MONTHS: Final = ("Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar")
+
+
+def projection_chart(
+    chart_id: str,
+    title: str,
+    actual: Sequence[Decimal],
+    projected_end: Decimal,
+    owed: Decimal,
+) -> Markup:
+    """Tax deducted so far by tax month (a solid line), carried on to 5 April (a dashed line)
+    against the tax owed for the year (a level line), with a text alternative."""
+    width, height, left, right, top, bottom = 460, 220, 56, 12, 16, 30
+    plot_w, plot_h = width - left - right, height - top - bottom
+    peak = max([*actual, projected_end, owed, Decimal(1)])
+
+    def x(month: int) -> float:  # month 0 is 6 April, 12 is 5 April
+        return left + plot_w * month / 12
+
+    def y(value: Decimal) -> float:
+        return top + plot_h - float(value / peak) * plot_h
+
+    done = len(actual)
+    solid = " ".join(f"{x(m + 1):.1f},{y(v):.1f}" for m, v in enumerate(actual))
+    solid = f"{x(0):.1f},{y(Decimal(0)):.1f} " + solid
+    last = actual[-1] if actual else Decimal(0)
+    dashed = f"{x(done):.1f},{y(last):.1f} {x(12):.1f},{y(projected_end):.1f}"
+    text = (
+        f"Tax deducted so far: {money_label(last)} after {done} of 12 months; if pay stays as "
+        f"it is, {money_label(projected_end)} by 5 April, against {money_label(owed)} owed "
+        "for the year."
+    )
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="chart">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(text)}</desc>',
+        f'<line x1="{left}" y1="{y(owed):.1f}" x2="{width - right}" y2="{y(owed):.1f}" '
+        'stroke="#d4351c" stroke-width="2" stroke-dasharray="2 3"/>',
+        f'<text x="{width - right}" y="{y(owed) - 4:.1f}" text-anchor="end">'
+        f"owed {escape(money_label(owed))}</text>",
+        f'<polyline points="{solid}" fill="none" stroke="#0072B2" stroke-width="3"/>',
+        f'<polyline points="{dashed}" fill="none" stroke="#0072B2" stroke-width="3" '
+        'stroke-dasharray="8 5"/>',
+        f'<text x="{x(12):.1f}" y="{top + plot_h - 6}" text-anchor="end">'
+        f"deducted by 5 April {escape(money_label(projected_end))}</text>",
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" '
+        'stroke="#0b0c0c"/>',
+    ]
+    for month in (0, 3, 6, 9):
+        parts.append(
+            f'<text x="{x(month) + plot_w / 24:.1f}" y="{height - 10}" text-anchor="middle" '
+            f'class="category">{MONTHS[month]}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every text above is escaped

@@ -12,6 +12,7 @@ from typing import Any, Final
 from hmrc_sync.app.charts import Series
 from hmrc_sync.reconcile.model import ReconcileInput
 from hmrc_sync.taxyear import TaxYear, TaxYearError
+from hmrc_sync.yearend.position import Position
 
 _WHAT: Final = {
     "taxable_pay": "taxable pay",
@@ -129,3 +130,21 @@ def year_figures(data: ReconcileInput) -> YearFigures:
         pay=tuple(Series(name, tuple(values)) for name, values in pay.items()),
         tax=tuple(Series(name, tuple(values)) for name, values in tax.items()),
     )
+
+
+def tax_by_month(position: Position) -> list[Decimal]:
+    """Cumulative tax deducted at the end of each tax month so far (from the payslips)."""
+    slips = [slip for employment in position.employments for slip in employment.payslips]
+    if not slips:
+        return []
+    year = position.tax_year
+    by_month = [Decimal(0)] * 12
+    for slip in slips:
+        if slip.pay_date in year:
+            by_month[year.tax_month(slip.pay_date) - 1] += slip.income_tax
+    last = max(year.tax_month(s.pay_date) for s in slips if s.pay_date in year)
+    running, cumulative = Decimal(0), []
+    for month in range(last):
+        running += by_month[month]
+        cumulative.append(running)
+    return cumulative

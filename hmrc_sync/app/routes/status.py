@@ -14,11 +14,18 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from hmrc_sync.app.charts import bar_chart, legend
+from hmrc_sync.app.charts import bar_chart, legend, projection_chart
 from hmrc_sync.app.deps import AppState, StateDep
 from hmrc_sync.app.pages import OwnerDep, message_page, page
 from hmrc_sync.app.security import set_cookie
-from hmrc_sync.app.status_view import YearFigures, finding_rows, money, tax_year_label, year_figures
+from hmrc_sync.app.status_view import (
+    YearFigures,
+    finding_rows,
+    money,
+    tax_by_month,
+    tax_year_label,
+    year_figures,
+)
 from hmrc_sync.app.web_fraud import (
     DEVICE_COOKIE,
     DEVICE_COOKIE_MAX_AGE,
@@ -147,6 +154,8 @@ def status_context(state: AppState) -> dict[str, Any]:
         "figures_error": figures_error,
         "positions": positions,
         "bar_chart": bar_chart,
+        "projection_chart": projection_chart,
+        "tax_by_month": tax_by_month,
         "legend": legend,
     }
 

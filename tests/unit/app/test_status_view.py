@@ -99,3 +99,16 @@ def test_charts_describe_every_figure_and_escape_text() -> None:
     text = describe(("2023-24", "2024-25"), series)
     assert text == "2023-24: HMRC £1,000, P60 <b> £900. 2024-25: HMRC no figure, P60 <b> £5."
     assert svg.count("<rect x=") == 3  # a bar per figure held; none for the missing one
+
+
+def test_the_projection_chart_tells_its_story_in_words() -> None:
+    from hmrc_sync.app.charts import projection_chart
+
+    svg = str(
+        projection_chart("p", "Tax in 2026-27", [D("2000"), D("4000")], D("24000"), D("32232"))
+    )
+    assert (
+        "Tax deducted so far: £4,000 after 2 of 12 months; if pay stays as it is, £24,000 by "
+        "5 April, against £32,232 owed for the year."
+    ) in svg
+    assert svg.count("<polyline") == 2  # so far (solid) and projected (dashed)
