@@ -20,6 +20,7 @@ import httpx
 
 from hmrc_sync.client import answers
 from hmrc_sync.client import endpoints as ep
+from hmrc_sync.client.deprecation import ApiDeprecation, deprecation_from_headers
 from hmrc_sync.client.endpoints import Endpoint
 from hmrc_sync.client.errors import (
     RequestContext,
@@ -76,7 +77,13 @@ class _Request:
     @property
     def context(self) -> RequestContext:
         year = self.tax_year.hmrc if self.tax_year else None
-        return RequestContext(self.method, self.endpoint.api, self.endpoint.version, year)
+        return RequestContext(
+            self.method,
+            self.endpoint.api,
+            self.endpoint.version,
+            year,
+            self.endpoint.not_found_code,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +133,8 @@ class HmrcClient:
         self._sleep = sleep
         self._monotonic = monotonic
         self._now = now
+        # The APIs HMRC said are deprecated during this client's life (one notice per API).
+        self.deprecations: dict[str, ApiDeprecation] = {}
 
     # --------------------------------------------------- Self Assessment pre-population APIs
     def get_individual_tax(self, utr: str, tax_year: TaxYear) -> TaxSummary:
@@ -254,6 +263,7 @@ class HmrcClient:
                 f"({request.context.describe()})"
             ) from exc
         status = response.status_code
+        self._note_deprecation(request, response)
         secrets = self._secrets(response.request)
         correlation_id = answers.correlation_id(response, secrets)
         if 200 <= status < 300:
@@ -377,6 +387,15 @@ class HmrcClient:
             self._recorder(record)
 
     # --------------------------------------------------- helpers
+    def _note_deprecation(self, request: _Request, response: httpx.Response) -> None:
+        api = request.endpoint.api
+        if api in self.deprecations:
+            return
+        notice = deprecation_from_headers(api, request.endpoint.version, response.headers)
+        if notice is not None:
+            self.deprecations[api] = notice
+            logger.warning("%s", notice.describe(), extra={"deprecation": notice.as_json()})
+
     def _headers_for(self, endpoint: Endpoint) -> httpx.Headers:
         headers = httpx.Headers(self._extra_headers() if self._extra_headers is not None else {})
         headers["Accept"] = endpoint.accept  # replaces any spelling of it in the extra headers

@@ -132,6 +132,10 @@ class SyncReport:
     requests: int = 0
     error: str | None = None
     exit_code: ExitCode = ExitCode.OK
+    # HMRC's deprecation notices seen in this run, per API (ApiDeprecation.as_json()).
+    deprecations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The API whose version HMRC no longer serves, when the run stopped for that.
+    retired_api: str | None = None
 
     @property
     def snapshots_added(self) -> int:
@@ -161,6 +165,8 @@ class SyncReport:
             "snapshots_added": self.snapshots_added,
             "years": [year.as_json() for year in self.years],
             "error": self.error,
+            "deprecations": self.deprecations,
+            "retired_api": self.retired_api,
         }
 
     def summary_line(self) -> str:
@@ -195,4 +201,5 @@ _OUTCOMES: Final = {
     ExitCode.REAUTHORISE: "reauthorisation_required",
     ExitCode.HMRC_UNAVAILABLE: "hmrc_unavailable",
     ExitCode.PARTIAL: "partial",
+    ExitCode.API_VERSION_RETIRED: "api_version_retired",
 }

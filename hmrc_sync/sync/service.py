@@ -21,7 +21,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from hmrc_sync.client.api import HmrcClient
 from hmrc_sync.client.records import RequestRecord
 from hmrc_sync.db.models import FetchLog, SyncRun
-from hmrc_sync.errors import ConfigurationError, ExitCode, HmrcError, HmrcSyncError, HmrcUnavailable
+from hmrc_sync.errors import (
+    ConfigurationError,
+    ExitCode,
+    HmrcApiVersionRetired,
+    HmrcError,
+    HmrcSyncError,
+    HmrcUnavailable,
+)
 from hmrc_sync.sync.individual import fetch_individual_figures
 from hmrc_sync.sync.model import (
     ApiCall,
@@ -114,6 +121,7 @@ class SyncService:
         )
         self._start_run(report)
         recorder = FetchLogRecorder(self._sessions, report.run_id)
+        client: HmrcClient | None = None
         try:
             self._check_identifiers(report.source)
             self._preflight()
@@ -133,6 +141,8 @@ class SyncService:
         except HmrcSyncError as exc:  # re-authorisation (3), budget (4), configuration (2), ...
             report.error = exc.message
             report.exit_code = exc.exit_code
+            if isinstance(exc, HmrcApiVersionRetired):
+                report.retired_api = exc.api
         else:
             failed = [y for y in report.years if y.outcome is YearOutcome.FAILED]
             if failed and len(failed) == len(report.years):
@@ -145,6 +155,10 @@ class SyncService:
                 report.error = failed[0].error
             elif failed:
                 report.exit_code = ExitCode.PARTIAL
+        if client is not None:
+            report.deprecations = {
+                api: notice.as_json() for api, notice in client.deprecations.items()
+            }
         report.requests = recorder.count
         report.finished_at = self._clock()
         self._finish_run(report)
@@ -158,6 +172,8 @@ class SyncService:
                 figures, calls = self._fetch_mtd(client, year)
             else:
                 figures, calls = self._fetch_individual(client, year)
+        except HmrcApiVersionRetired:
+            raise  # every year would fail the same way: the run stops with its own exit code
         except HmrcError as exc:  # outages and refusals fail this year only
             return YearResult(
                 year,

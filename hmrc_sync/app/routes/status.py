@@ -24,8 +24,9 @@ from hmrc_sync.app.web_fraud import (
     BrowserDataError,
     web_app_context,
 )
+from hmrc_sync.client.deprecation import ApiDeprecation
 from hmrc_sync.client.endpoints import INDIVIDUAL_APIS
-from hmrc_sync.db.reads import last_finished_run, latest_findings
+from hmrc_sync.db.reads import api_notices, last_finished_run, latest_findings
 from hmrc_sync.errors import HmrcSyncError
 from hmrc_sync.fraud_headers import WEB_APP_VIA_SERVER, build_web_app_headers
 from hmrc_sync.metrics import FINDING_STATUSES
@@ -86,7 +87,19 @@ def _last_run(state: AppState) -> dict[str, Any] | None:
         run = last_finished_run(session)
     if run is None or run.finished_at is None:
         return None
+    notices, retired = api_notices(run)
     return {
+        "deprecations": [
+            ApiDeprecation(
+                api,
+                str(n.get("version") or ""),
+                str(n.get("deprecation") or "true"),
+                n.get("sunset"),
+                n.get("link"),
+            ).describe()
+            for api, n in sorted(notices.items())
+        ],
+        "retired_api": retired,
         "outcome": run.outcome.replace("_", " "),
         "css": "ok" if run.outcome == "ok" else "bad",
         "finished_at": f"{run.finished_at:%Y-%m-%d %H:%M} UTC",
