@@ -20,6 +20,7 @@ import httpx
 
 from hmrc_sync.client import answers
 from hmrc_sync.client import endpoints as ep
+from hmrc_sync.client.bounds import bounded_loads
 from hmrc_sync.client.deprecation import ApiDeprecation, deprecation_from_headers
 from hmrc_sync.client.endpoints import Endpoint
 from hmrc_sync.client.errors import (
@@ -47,7 +48,6 @@ from hmrc_sync.client.ratelimit import RateLimiter
 from hmrc_sync.client.records import Outcome, RequestRecord
 from hmrc_sync.client.retry import RequestBudget, RetryPolicy, parse_retry_after
 from hmrc_sync.errors import HmrcError
-from hmrc_sync.jsonio import loads
 from hmrc_sync.taxyear import TaxYear
 
 logger = logging.getLogger(__name__)
@@ -311,7 +311,7 @@ class HmrcClient:
     ) -> T:
         status = response.status_code
         try:
-            result = parse(loads(response.content))
+            result = parse(bounded_loads(response.content))
         except ValueError as exc:
             self._emit(request, attempt, Outcome.ERROR, status, None, correlation_id)
             raise invalid_response_error(

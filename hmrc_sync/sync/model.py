@@ -15,6 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Final
 
+from hmrc_sync.client.bounds import money_problem, text_problem
 from hmrc_sync.errors import ExitCode
 from hmrc_sync.taxyear import TaxYear
 
@@ -76,6 +77,23 @@ class EmployerFigures:
         }
         encoded = json.dumps(canonical, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def figures_problem(figures: EmployerFigures) -> str | None:
+    """Why these figures cannot be stored as they are (an amount beyond ``NUMERIC(12,2)``,
+    a name with a control character), or None. The client bounds each answer; this bounds
+    what the merge made of them (two large entries added together, say)."""
+    for name in ("gross_pay", "income_tax", "benefits_in_kind"):
+        value = getattr(figures, name)
+        problem = None if value is None else money_problem(value, name)
+        if problem:
+            return problem
+    for name in ("employer_paye_ref", "employer_name"):
+        text = getattr(figures, name)
+        problem = None if text is None else text_problem(text, name)
+        if problem:
+            return problem
+    return None
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -195,6 +213,11 @@ def resolve_tax_years(choice: str, today: dt.date | None = None) -> list[TaxYear
         return TaxYear.parse("current", today=today).last(YEARS_HMRC_MAY_HOLD)
     return [TaxYear.parse(choice, today=today)]
 
+
+# A run still ``running`` after this long was ended by a killed process (no run lasts it:
+# the request budget and HTTP timeouts bound a run to minutes).
+STALE_RUN_AFTER: Final = dt.timedelta(hours=6)
+ABANDONED: Final = "abandoned"
 
 _OUTCOMES: Final = {
     ExitCode.OK: "ok",
