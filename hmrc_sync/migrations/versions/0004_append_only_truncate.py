@@ -5,7 +5,8 @@ PostgreSQL's TRUNCATE fires no row trigger, and SQLite's ``REPLACE``/``INSERT OR
 deletes the conflicting row without firing DELETE triggers (recursive triggers are off). This
 adds a statement trigger on TRUNCATE and a BEFORE INSERT trigger that refuses an insert that
 would collide with a row (its id, or the unique (tax year, employer, snapshot date)); a plain
-INSERT would fail on those anyway, so only REPLACE changes behaviour. Self-contained: its own function and triggers, dropped on downgrade.
+INSERT would fail on those anyway, so only REPLACE changes behaviour. Self-contained: its own
+function and triggers, dropped on downgrade.
 
 Revision ID: 0004
 Revises: 0003
@@ -56,7 +57,7 @@ def upgrade() -> None:
                        AND snapshot_date = NEW.snapshot_date)
             )
             BEGIN SELECT RAISE(ABORT, '{_MESSAGE}'); END
-            """
+            """  # noqa: S608 (constants only)
         )
 
 

@@ -140,7 +140,8 @@ def test_truncate_and_replace_cannot_remove_a_snapshot(database_url: str) -> Non
             "'individual', '{}', 'x'"
         )
         with engine.begin() as connection:
-            connection.execute(text(f"INSERT INTO tax_year_snapshot ({columns}) VALUES ({values})"))
+            insert_row = f"INSERT INTO tax_year_snapshot ({columns}) VALUES ({values})"  # noqa: S608
+            connection.execute(text(insert_row))
             snapshot_id = connection.execute(text("SELECT id FROM tax_year_snapshot")).scalar()
         if engine.dialect.name == "postgresql":
             with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
@@ -156,18 +157,15 @@ def test_truncate_and_replace_cannot_remove_a_snapshot(database_url: str) -> Non
                     )
             with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
                 # same (tax year, employer, date): the unique constraint's REPLACE
-                connection.execute(
-                    text(f"REPLACE INTO tax_year_snapshot ({columns}) VALUES ({values})")
-                )
+                connection.execute(text(insert_row.replace("INSERT", "REPLACE", 1)))
             with engine.begin() as connection:  # a REPLACE that overwrites nothing is an insert
                 connection.execute(
-                    text(
-                        f"REPLACE INTO tax_year_snapshot ({columns}) VALUES "
-                        f"({values.replace('2025-07-01', '2025-08-01')})"
-                    )
+                    text(insert_row.replace("INSERT", "REPLACE", 1).replace("07-01", "08-01"))
                 )
         with engine.connect() as connection:
-            rows = connection.execute(text("SELECT id, gross_pay FROM tax_year_snapshot ORDER BY id")).all()
+            rows = connection.execute(
+                text("SELECT id, gross_pay FROM tax_year_snapshot ORDER BY id")
+            ).all()
         assert rows[0][0] == snapshot_id
         assert Decimal(str(rows[0][1])) == Decimal("50000.00")
         assert len(rows) == (1 if engine.dialect.name == "postgresql" else 2)
