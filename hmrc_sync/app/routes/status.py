@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from hmrc_sync.app.deps import AppState, StateDep
 from hmrc_sync.app.pages import OwnerDep, message_page, page
-from hmrc_sync.app.security import set_cookie
+from hmrc_sync.app.security import request_scheme, set_cookie
 from hmrc_sync.app.web_fraud import (
     DEVICE_COOKIE,
     DEVICE_COOKIE_MAX_AGE,
@@ -160,7 +160,8 @@ def _same_origin(request: Request) -> bool:
     if not origin:
         return False
     parts = urlsplit(origin)
-    return f"{parts.scheme}://{parts.netloc}" == f"{request.url.scheme}://{request.url.netloc}"
+    # Behind a TLS edge the connection is plain HTTP: compare with the scheme the browser used.
+    return f"{parts.scheme}://{parts.netloc}" == f"{request_scheme(request)}://{request.url.netloc}"
 
 
 @router.post("/sync/browser", include_in_schema=False)
