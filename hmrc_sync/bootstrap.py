@@ -28,6 +28,7 @@ from hmrc_sync.fraud_headers.model import ConnectionMethod
 from hmrc_sync.metrics import ProcessMetrics, build_registry
 from hmrc_sync.oauth import HmrcAuth, TokenEndpoint, TokenManager
 from hmrc_sync.oauth.locks import LockFactory, file_lock, postgres_lock
+from hmrc_sync.oauth.recovery import RECOVERY_FILE_NAME, RecoveryFile
 from hmrc_sync.settings import Settings
 from hmrc_sync.sync.service import FetchLogRecorder, SyncService
 from hmrc_sync.tokenstore import TokenStore, ensure_device_id, make_token_store
@@ -95,6 +96,8 @@ class Container:
             self.token_endpoint,
             self.refresh_lock,
             on_refresh=self.process_metrics.refreshed,
+            recovery=RecoveryFile(self.settings.token_file.parent / RECOVERY_FILE_NAME),
+            reread_wait_s=5.0,
         )
 
     # ------------------------------------------------------------------ metrics

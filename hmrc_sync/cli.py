@@ -12,7 +12,7 @@ import click
 
 from hmrc_sync import __version__
 from hmrc_sync.commands.exits import exit_with_error
-from hmrc_sync.errors import HmrcSyncError
+from hmrc_sync.errors import DatabaseError, HmrcSyncError, TokenStoreError
 
 # Each command is imported only when it runs (or when --help lists them): a `sync` started by
 # a CronJob never pays for the web framework or the emulator.
@@ -51,6 +51,29 @@ class HmrcSyncGroup(click.Group):
             return super().invoke(ctx)
         except HmrcSyncError as error:
             exit_with_error(error)
+        except Exception as error:
+            translated = _infrastructure_error(error)
+            if translated is None:
+                raise
+            exit_with_error(translated)
+
+
+def _infrastructure_error(error: Exception) -> HmrcSyncError | None:
+    """A database or Vault failure that escaped the services, as a clean error (no driver
+    text: it may hold the connection string)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if isinstance(error, SQLAlchemyError):
+        return DatabaseError(
+            f"the database failed ({type(error).__name__}); check HMRC_SYNC_DATABASE_URL and "
+            "that the database is up and migrated (`hmrc-sync migrate`), then run again"
+        )
+    if type(error).__module__.startswith(("hvac", "requests")):
+        return TokenStoreError(
+            f"Vault failed ({type(error).__name__}); check VAULT_ADDR, the token or role, and "
+            "the policy (`hmrc-sync auth status`), then run again"
+        )
+    return None
 
 
 @click.group(cls=HmrcSyncGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -17,7 +17,9 @@ same). Every error the user can see derives from ``HmrcSyncError`` and carries i
     │   └── ReauthorisationRequired    the grant is gone; the owner must sign in again (exit 3)
     ├── HmrcError                      HMRC answered with an error (carries status and code)
     │   ├── HmrcUnavailable            HMRC could not be reached or kept failing (exit 4)
-    │   └── HmrcNotFound               404: no data for this request (not an outage)
+    │   ├── HmrcNotFound               404: no data for this request (not an outage)
+    │   └── HmrcApiVersionRetired      404 MATCHING_RESOURCE_NOT_FOUND from the gateway: the
+    │                                  API version hmrc-sync asks for is retired (exit 10)
     └── RequestBudgetExceeded          the per-run request budget ran out (exit 4)
 
 Messages never carry tokens or secrets: build them from codes and public identifiers only.
@@ -42,6 +44,7 @@ class ExitCode(IntEnum):
     PRODUCTION_REFUSED = 7  # a Phase 1 script was pointed at HMRC production
     REVIEW = 8  # reconcile: nothing is a mismatch, but a cause was only inferred: check it
     NOTHING_TO_RECONCILE = 9  # reconcile found no payslips, P60s or HMRC figures at all
+    API_VERSION_RETIRED = 10  # HMRC no longer serves the API version hmrc-sync asks for
     POSITION_ALERT = 11  # `position --alert-above`: an expected refund or bill is over it
 
 
@@ -100,11 +103,13 @@ class HmrcError(HmrcSyncError):
         status: int | None = None,
         code: str | None = None,
         correlation_id: str | None = None,
+        api: str | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.correlation_id = correlation_id
+        self.api = api
 
 
 class HmrcUnavailable(HmrcError):
@@ -114,6 +119,13 @@ class HmrcUnavailable(HmrcError):
 
 class HmrcNotFound(HmrcError):
     default_message = "HMRC holds no data for this request"
+
+
+class HmrcApiVersionRetired(HmrcError):
+    """HMRC's gateway knows no such API version (retired or never served): not "no data"."""
+
+    exit_code = ExitCode.API_VERSION_RETIRED
+    default_message = "HMRC no longer serves this API version; upgrade hmrc-sync"
 
 
 class RequestBudgetExceeded(HmrcSyncError):

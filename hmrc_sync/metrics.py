@@ -6,6 +6,8 @@ service reports what the CronJob did in another pod (and a restart loses nothing
 * ``hmrc_sync_last_successful_sync_timestamp_seconds``, ``hmrc_sync_last_sync_timestamp_seconds``,
   ``hmrc_sync_last_sync_exit_code``, ``hmrc_sync_sync_duration_seconds`` — from ``sync_run``;
 * ``hmrc_sync_hmrc_requests_total{api,status}`` — from the append-only ``fetch_log``;
+* ``hmrc_sync_api_deprecated{api}``, ``hmrc_sync_api_version_retired{api}`` — from the last
+  run's summary (HMRC's Deprecation/Sunset headers; a 404 ``MATCHING_RESOURCE_NOT_FOUND``);
 * ``hmrc_sync_grant_expiry_timestamp_seconds``, ``hmrc_sync_reauthorisation_required`` — from
   the token store (never a token);
 * ``hmrc_sync_reconciliation_differences{status}`` — from the ``reconciliation`` table;
@@ -29,6 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hmrc_sync.db.reads import (
+    api_notices,
     finding_counts,
     last_finished_run,
     last_successful_finish,
@@ -87,6 +90,7 @@ class StateCollector(Collector):
 
     def collect(self) -> Iterator[Metric]:
         yield from self._sync_metrics()
+        yield from self._api_version_metrics()
         yield from self._grant_metrics()
         yield from self._reconciliation_metrics()
         yield from self._position_metrics()
@@ -128,6 +132,31 @@ class StateCollector(Collector):
         for api, status, count in counts:
             requests.add_metric([api or "unknown", str(status) if status else "error"], count)
         yield from (last_ok, last_any, exit_code, duration, requests)
+
+    def _api_version_metrics(self) -> Iterator[Metric]:
+        deprecated = GaugeMetricFamily(
+            "hmrc_sync_api_deprecated",
+            "1 for each API whose version HMRC marked deprecated (Deprecation/Sunset headers) "
+            "in the last sync.",
+            labels=["api"],
+        )
+        retired = GaugeMetricFamily(
+            "hmrc_sync_api_version_retired",
+            "1 for the API whose version HMRC no longer serves (the last sync stopped, exit 10).",
+            labels=["api"],
+        )
+        try:
+            with self._state.sessions() as session:
+                notices, retired_api = api_notices(last_finished_run(session))
+        except SQLAlchemyError as exc:
+            log.warning("metrics: the database could not be read: %s", type(exc).__name__)
+            return
+        for api in sorted(notices):
+            deprecated.add_metric([api], 1.0)
+        if retired_api:
+            retired.add_metric([retired_api], 1.0)
+        yield deprecated
+        yield retired
 
     def _grant_metrics(self) -> Iterator[Metric]:
         expiry = GaugeMetricFamily(

@@ -70,6 +70,9 @@ def default_token_file() -> Path:
     return data_dir() / "token.json"
 
 
+MIN_TOKEN_LENGTH: Final = 32
+
+
 class Settings(BaseSettings):
     """hmrc-sync's settings. Every field is documented in ``docs/configuration.md``."""
 
@@ -119,6 +122,9 @@ class Settings(BaseSettings):
     # --- web service
     webhook_token: SecretStr | None = None
     admin_token: SecretStr | None = None
+    # Mark every cookie Secure even when the request looks like plain HTTP (a TLS edge that
+    # is not in HMRC_SYNC_TRUSTED_PROXIES, or that sends no X-Forwarded-Proto).
+    force_secure_cookies: bool = False
 
     # --- payslips and reconciliation
     payslip_source: PayslipSourceKind = PayslipSourceKind.TABLE
@@ -142,6 +148,16 @@ class Settings(BaseSettings):
             raise ValueError(
                 "must be a sqlite:///PATH or postgresql://USER@HOST/DB URL "
                 f"(got scheme {scheme or 'none'!r})"
+            )
+        return value
+
+    @field_validator("admin_token", "webhook_token")
+    @classmethod
+    def _check_token_strength(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < MIN_TOKEN_LENGTH:
+            raise ValueError(
+                f"must be at least {MIN_TOKEN_LENGTH} characters long (it guards the grant and "
+                "the sync); make one with `openssl rand -hex 32`"
             )
         return value
 

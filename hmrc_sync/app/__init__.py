@@ -5,12 +5,15 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
 
 from hmrc_sync import __version__
-from hmrc_sync.app.deps import AppState
+from hmrc_sync.app.deps import TEMPLATES_DIR, AppState
 from hmrc_sync.app.pages import install_owner_check
 from hmrc_sync.app.routes import oauth, ops, status, sync
+from hmrc_sync.app.security import security_headers
 from hmrc_sync.bootstrap import Container
 
 
@@ -28,4 +31,19 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(oauth.router)
     app.include_router(sync.router)
     app.include_router(status.router)
+    install_security_headers(app)
     return app
+
+
+def install_security_headers(app: FastAPI) -> None:
+    """Every HTML page gets ``security_headers`` (CSP, nosniff, no-store, ...)."""
+    headers = security_headers(TEMPLATES_DIR)
+
+    @app.middleware("http")
+    async def _headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        if response.headers.get("content-type", "").startswith("text/html"):
+            response.headers.update(headers)
+        return response

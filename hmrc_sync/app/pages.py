@@ -9,7 +9,13 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse
 
 from hmrc_sync.app.deps import AppState, StateDep
-from hmrc_sync.app.security import OWNER_COOKIE, OWNER_COOKIE_MAX_AGE, bearer, tokens_match
+from hmrc_sync.app.security import (
+    OWNER_COOKIE,
+    OWNER_COOKIE_MAX_AGE,
+    bearer,
+    client_key,
+    tokens_match,
+)
 
 BACK_TO_STATUS = ("/", "Back to the status page")
 
@@ -47,10 +53,30 @@ def is_owner(state: AppState, request: Request) -> bool:
     settings = state.container.settings
     if state.signer is None:
         return False
-    if tokens_match(bearer(request.headers.get("authorization")), settings.admin_token):
-        return True
+    presented = bearer(request.headers.get("authorization"))
+    if presented is not None:
+        key = client_key(request)
+        if state.backoff.retry_after(key) is not None:
+            return False
+        if tokens_match(presented, settings.admin_token):
+            state.backoff.succeeded(key)
+            return True
+        state.backoff.failed(key)
     cookie = request.cookies.get(OWNER_COOKIE)
     return state.signer.verify("owner", cookie, OWNER_COOKIE_MAX_AGE) == "owner"
+
+
+def too_many_attempts(state: AppState, request: Request, wait: float) -> HTMLResponse:
+    """The answer to a client that must wait after wrong tokens (429, with Retry-After)."""
+    response = message_page(
+        state,
+        request,
+        status=429,
+        title="Too many attempts",
+        message=f"Too many wrong tokens from this address; try again in {wait:.0f} seconds.",
+    )
+    response.headers["Retry-After"] = str(max(1, round(wait)))
+    return response
 
 
 class OwnerRequired(Exception):

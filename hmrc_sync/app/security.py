@@ -1,17 +1,30 @@
-"""Owner-only access for the web service.
+"""Owner-only access for the web service, and what it sends every browser.
 
 ``/authorize`` replaces the stored grant, so only the owner may start it: they present
 ``HMRC_SYNC_ADMIN_TOKEN`` once (a form, or ``Authorization: Bearer``) and receive a signed,
-HttpOnly, SameSite=Strict cookie. ``/sync`` takes ``HMRC_SYNC_WEBHOOK_TOKEN`` as a bearer token.
-Every comparison is constant-time; no token is ever logged or echoed.
+HttpOnly, SameSite=Strict cookie (``POST /owner/logout`` ends it). ``/sync`` takes
+``HMRC_SYNC_WEBHOOK_TOKEN`` as a bearer token. Every comparison is constant-time; no token is
+ever logged or echoed; a client that keeps presenting wrong tokens is made to wait
+(``WrongTokenBackoff``).
+
+Behind a TLS-terminating edge the request reaches the service as plain HTTP: the scheme the
+browser used is taken from ``X-Forwarded-Proto`` only when the direct peer is one of
+``HMRC_SYNC_TRUSTED_PROXIES`` (``request_scheme``), and ``HMRC_SYNC_FORCE_SECURE_COOKIES``
+makes every cookie ``Secure`` whatever the request says. Every HTML page carries the
+``security_headers``: a CSP whose only inline script and style are the templates' own, by hash.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from ipaddress import ip_address, ip_network
+from pathlib import Path
 from threading import Lock
 from typing import Final, Literal
 
@@ -103,5 +116,132 @@ def set_cookie(
         max_age=max_age,
         httponly=True,
         samesite=samesite,
-        secure=request.url.scheme == "https",
+        secure=cookies_secure(request),
     )
+
+
+def clear_cookie(response: Response, request: Request, name: str) -> None:
+    response.delete_cookie(name, httponly=True, samesite="strict", secure=cookies_secure(request))
+
+
+def _settings_of(request: Request) -> tuple[tuple[str, ...], bool]:
+    state = getattr(request.app.state, "hmrc_sync", None)
+    settings = getattr(getattr(state, "container", None), "settings", None)
+    if settings is None:
+        return (), False
+    return tuple(settings.trusted_proxies), bool(settings.force_secure_cookies)
+
+
+def cookies_secure(request: Request) -> bool:
+    proxies, forced = _settings_of(request)
+    return forced or request_scheme(request, proxies) == "https"
+
+
+def trusted_peer(peer: str | None, proxies: tuple[str, ...]) -> bool:
+    """True when ``peer`` is an address inside one of ``proxies`` (addresses or networks)."""
+    if peer is None:
+        return False
+    try:
+        address = ip_address(peer)
+    except ValueError:
+        return False
+    return any(address in ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def request_scheme(request: Request, proxies: tuple[str, ...] | None = None) -> str:
+    """The scheme the browser used: ``X-Forwarded-Proto`` (its first value) when the direct
+    peer is a trusted proxy, else the scheme of the connection itself."""
+    if proxies is None:
+        proxies = _settings_of(request)[0]
+    peer = request.client.host if request.client else None
+    forwarded = request.headers.get("x-forwarded-proto")
+    if forwarded and trusted_peer(peer, proxies):
+        scheme = forwarded.split(",")[0].strip().lower()
+        if scheme in ("http", "https"):
+            return scheme
+    return request.url.scheme
+
+
+def client_key(request: Request) -> str:
+    """Who is asking, for rate limiting: the address our trusted edge saw, else the peer."""
+    proxies = _settings_of(request)[0]
+    peer = request.client.host if request.client else "unknown"
+    if trusted_peer(peer, proxies):
+        hops = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",")]
+        for hop in reversed(hops):
+            if hop and not trusted_peer(hop, proxies):
+                return hop
+    return peer
+
+
+@dataclass
+class WrongTokenBackoff:
+    """Per-client backoff after wrong tokens: the first ``free`` mistakes cost nothing, then
+    each one doubles the wait (from ``base_s`` up to ``max_s``). A right token resets it."""
+
+    free: int = 3
+    base_s: float = 1.0
+    max_s: float = 300.0
+    clock: Callable[[], float] = time.monotonic
+    _failures: dict[str, tuple[int, float]] = field(default_factory=dict)
+    _lock: Lock = field(default_factory=Lock)
+
+    def retry_after(self, key: str) -> float | None:
+        """Seconds the client must still wait, or None when it may try now."""
+        with self._lock:
+            count, until = self._failures.get(key, (0, 0.0))
+        wait = until - self.clock()
+        return wait if count > self.free and wait > 0 else None
+
+    def failed(self, key: str) -> None:
+        with self._lock:
+            count, _ = self._failures.get(key, (0, 0.0))
+            count += 1
+            delay = min(self.max_s, self.base_s * 2 ** max(0, count - self.free - 1))
+            self._failures[key] = (count, self.clock() + delay)
+            if len(self._failures) > 10_000:  # bounded memory under a spray of addresses
+                oldest = min(self._failures, key=lambda k: self._failures[k][1])
+                del self._failures[oldest]
+
+    def succeeded(self, key: str) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
+
+
+# --------------------------------------------------------------------------- headers
+_INLINE: Final = re.compile(r"<(script|style)>(.*?)</\1>", re.DOTALL)
+
+
+def inline_hashes(templates: Path) -> dict[str, list[str]]:
+    """``'sha256-…'`` of every inline script and style block in the templates (which must be
+    static text: a template expression inside one would change its hash)."""
+    found: dict[str, list[str]] = {"script": [], "style": []}
+    for path in sorted(templates.glob("*.html")):
+        for kind, body in _INLINE.findall(path.read_text(encoding="utf-8")):
+            if "{{" in body or "{%" in body:
+                raise ValueError(f"{path.name}: an inline {kind} must be static to be hashed")
+            digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+            found[kind].append(f"'sha256-{digest}'")
+    return found
+
+
+def security_headers(templates: Path) -> dict[str, str]:
+    """The headers every HTML page carries."""
+    hashes = inline_hashes(templates)
+    policy = "; ".join(
+        (
+            "default-src 'none'",
+            "script-src " + " ".join(hashes["script"] or ["'none'"]),
+            "style-src " + " ".join(hashes["style"] or ["'none'"]),
+            "img-src 'self'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        )
+    )
+    return {
+        "Content-Security-Policy": policy,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",  # "no-referrer" would send Origin: null
+        "Cache-Control": "no-store",
+        "X-Frame-Options": "DENY",
+    }

@@ -14,11 +14,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
+from ipaddress import IPv4Address, IPv6Address, ip_address
 from uuid import UUID
 
 from fastapi import Request
 
+from hmrc_sync.app.security import trusted_peer
 from hmrc_sync.errors import ExitCode, HmrcSyncError
 from hmrc_sync.fraud_headers import (
     BrowserContext,
@@ -84,14 +85,7 @@ def browser_context(form: Mapping[str, str], device_id: str) -> BrowserContext:
         raise BrowserDataError(f"the browser data is not usable: {exc}") from None
 
 
-def _trusted(peer: str | None, proxies: tuple[str, ...]) -> bool:
-    if peer is None:
-        return False
-    try:
-        address = ip_address(peer)
-    except ValueError:
-        return False
-    return any(address in ip_network(proxy, strict=False) for proxy in proxies)
+_trusted = trusted_peer
 
 
 def _public(raw: str | None, what: str) -> IPv4Address | IPv6Address | Unavailable:

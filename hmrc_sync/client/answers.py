@@ -7,6 +7,7 @@ from typing import Any, Final
 import httpx
 from pydantic import ValidationError
 
+from hmrc_sync.client.bounds import MAX_BODY_BYTES, AnswerRejected
 from hmrc_sync.client.errors import redact
 from hmrc_sync.jsonio import loads
 
@@ -35,9 +36,11 @@ def error_body(response: httpx.Response, secrets: list[str]) -> tuple[str | None
 
     The code is cleaned here; the message is quoted (and cleaned) only where it is shown.
     """
+    if len(response.content) > MAX_BODY_BYTES:
+        return None, None
     try:
         body = loads(response.content)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None, None
     if not isinstance(body, dict):
         return None, None
@@ -56,6 +59,8 @@ def clean(value: str, secrets: list[str]) -> str | None:
 
 def describe_problem(exc: ValueError) -> str:
     """Why a success body was rejected, by HMRC's field names (never the values)."""
+    if isinstance(exc, AnswerRejected):
+        return str(exc)
     if isinstance(exc, ValidationError):
         errors = exc.errors(include_url=False, include_input=False)
         issues = [

@@ -20,6 +20,8 @@ import httpx
 
 from hmrc_sync.client import answers
 from hmrc_sync.client import endpoints as ep
+from hmrc_sync.client.bounds import bounded_loads
+from hmrc_sync.client.deprecation import ApiDeprecation, deprecation_from_headers
 from hmrc_sync.client.endpoints import Endpoint
 from hmrc_sync.client.errors import (
     RequestContext,
@@ -46,7 +48,6 @@ from hmrc_sync.client.ratelimit import RateLimiter
 from hmrc_sync.client.records import Outcome, RequestRecord
 from hmrc_sync.client.retry import RequestBudget, RetryPolicy, parse_retry_after
 from hmrc_sync.errors import HmrcError
-from hmrc_sync.jsonio import loads
 from hmrc_sync.taxyear import TaxYear
 
 logger = logging.getLogger(__name__)
@@ -76,7 +77,13 @@ class _Request:
     @property
     def context(self) -> RequestContext:
         year = self.tax_year.hmrc if self.tax_year else None
-        return RequestContext(self.method, self.endpoint.api, self.endpoint.version, year)
+        return RequestContext(
+            self.method,
+            self.endpoint.api,
+            self.endpoint.version,
+            year,
+            self.endpoint.not_found_code,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +133,8 @@ class HmrcClient:
         self._sleep = sleep
         self._monotonic = monotonic
         self._now = now
+        # The APIs HMRC said are deprecated during this client's life (one notice per API).
+        self.deprecations: dict[str, ApiDeprecation] = {}
 
     # --------------------------------------------------- Self Assessment pre-population APIs
     def get_individual_tax(self, utr: str, tax_year: TaxYear) -> TaxSummary:
@@ -254,6 +263,7 @@ class HmrcClient:
                 f"({request.context.describe()})"
             ) from exc
         status = response.status_code
+        self._note_deprecation(request, response)
         secrets = self._secrets(response.request)
         correlation_id = answers.correlation_id(response, secrets)
         if 200 <= status < 300:
@@ -301,7 +311,7 @@ class HmrcClient:
     ) -> T:
         status = response.status_code
         try:
-            result = parse(loads(response.content))
+            result = parse(bounded_loads(response.content))
         except ValueError as exc:
             self._emit(request, attempt, Outcome.ERROR, status, None, correlation_id)
             raise invalid_response_error(
@@ -377,6 +387,15 @@ class HmrcClient:
             self._recorder(record)
 
     # --------------------------------------------------- helpers
+    def _note_deprecation(self, request: _Request, response: httpx.Response) -> None:
+        api = request.endpoint.api
+        if api in self.deprecations:
+            return
+        notice = deprecation_from_headers(api, request.endpoint.version, response.headers)
+        if notice is not None:
+            self.deprecations[api] = notice
+            logger.warning("%s", notice.describe(), extra={"deprecation": notice.as_json()})
+
     def _headers_for(self, endpoint: Endpoint) -> httpx.Headers:
         headers = httpx.Headers(self._extra_headers() if self._extra_headers is not None else {})
         headers["Accept"] = endpoint.accept  # replaces any spelling of it in the extra headers

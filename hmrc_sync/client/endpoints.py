@@ -66,6 +66,9 @@ class Endpoint:
     api: ApiName
     version: str
     template: str
+    # The 404 code this endpoint answers for "no data": the MTD APIs say
+    # MATCHING_RESOURCE_NOT_FOUND, which HMRC's gateway also uses for an unknown version.
+    not_found_code: str = "NOT_FOUND"
 
     @property
     def accept(self) -> str:
@@ -95,16 +98,24 @@ NATIONAL_INSURANCE: Final = Endpoint(
 )
 
 EMPLOYMENTS_INCOME_API: Final = ApiName.EMPLOYMENTS_INCOME
+_MTD_NOT_FOUND: Final = "MATCHING_RESOURCE_NOT_FOUND"
 EMPLOYMENTS_LIST: Final = Endpoint(
-    EMPLOYMENTS_INCOME_API, "2.0", "/individuals/employments-income/{nino}/{taxYear}"
+    EMPLOYMENTS_INCOME_API,
+    "2.0",
+    "/individuals/employments-income/{nino}/{taxYear}",
+    _MTD_NOT_FOUND,
 )
 EMPLOYMENT: Final = Endpoint(
-    EMPLOYMENTS_INCOME_API, "2.0", "/individuals/employments-income/{nino}/{taxYear}/{employmentId}"
+    EMPLOYMENTS_INCOME_API,
+    "2.0",
+    "/individuals/employments-income/{nino}/{taxYear}/{employmentId}",
+    _MTD_NOT_FOUND,
 )
 EMPLOYMENT_FINANCIAL_DETAILS: Final = Endpoint(
     EMPLOYMENTS_INCOME_API,
     "2.0",
     "/individuals/employments-income/{nino}/{taxYear}/{employmentId}/financial-details",
+    _MTD_NOT_FOUND,
 )
 
 FRAUD_HEADERS_API: Final = ApiName.FRAUD_HEADERS

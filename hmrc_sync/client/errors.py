@@ -10,7 +10,9 @@ The classes here refine those in ``hmrc_sync.errors``::
     ├── HmrcForbidden              403: the grant or the application may not use this API
     │   └── HmrcNotSignedUpToMtd   403 CLIENT_OR_AGENT_NOT_AUTHORISED (MTD APIs)
     ├── HmrcResponseInvalid        a success answer that is not the JSON HMRC documents
-    ├── HmrcNotFound               (hmrc_sync.errors) 404
+    ├── HmrcNotFound               (hmrc_sync.errors) 404 with the endpoint's "no data" code
+    ├── HmrcApiVersionRetired      (hmrc_sync.errors) 404 MATCHING_RESOURCE_NOT_FOUND from the
+    │                              gateway: the version asked for is retired or unknown
     └── HmrcUnavailable            (hmrc_sync.errors) 429/5xx/network failures after every retry
 
 Messages are built from HMRC's codes, the API name and the tax year only. HMRC's own message
@@ -23,7 +25,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from hmrc_sync.errors import ConfigurationError, HmrcError, HmrcNotFound, HmrcUnavailable
+from hmrc_sync.errors import (
+    ConfigurationError,
+    HmrcApiVersionRetired,
+    HmrcError,
+    HmrcNotFound,
+    HmrcUnavailable,
+)
 
 
 class InvalidIdentifier(ConfigurationError):
@@ -58,6 +66,7 @@ class RequestContext:
     api: str
     version: str
     tax_year: str | None
+    not_found_code: str = "NOT_FOUND"
 
     def describe(self) -> str:
         year = f" {self.tax_year}" if self.tax_year else ""
@@ -163,8 +172,9 @@ _KNOWN_CODES: Final[dict[str, tuple[int, type[HmrcError], str]]] = {
     ),
     "MATCHING_RESOURCE_NOT_FOUND": (
         404,
-        HmrcNotFound,
-        "HMRC found no matching {api} resource for tax year {tax_year}",
+        HmrcApiVersionRetired,
+        "HMRC's gateway does not serve version {version} of the {api} API (it has been "
+        'retired); upgrade hmrc-sync. This is not "no data yet": nothing was recorded',
     ),
     "METHOD_NOT_ALLOWED": (
         405,
@@ -189,10 +199,30 @@ _BY_STATUS: Final[dict[int, tuple[type[HmrcError], str]]] = {
     400: (HmrcBadRequest, "HMRC rejected the request to the {api} API"),
     401: (HmrcUnauthorised, "HMRC rejected the access token; " + _AUTH_STATUS),
     403: (HmrcForbidden, "HMRC refused access to the {api} API"),
-    404: (HmrcNotFound, "HMRC holds no {api} data for tax year {tax_year}"),
+    # Only the endpoint's own not-found code means "no data": any other 404 is an error.
+    404: (HmrcError, 'HMRC answered the {api} API with 404 without its "no data" code'),
 }
 
 _QUOTE_LIMIT: Final = 200
+# How HMRC's gateway words its MATCHING_RESOURCE_NOT_FOUND (an unknown context or version);
+# an API that uses the same code for "no data" words it otherwise ("Matching resource not found").
+_GATEWAY_NOT_FOUND_TEXT: Final = "a resource with the name in the request can"
+_MTD_NOT_FOUND_TEXT: Final = "HMRC found no matching {api} resource for tax year {tax_year}"
+
+
+def _is_no_data(
+    context: RequestContext, status: int, code: str | None, message: str | None
+) -> bool:
+    """A 404 that means "no data for this request" rather than "no such API version".
+
+    Only the endpoint's own not-found code counts; ``MATCHING_RESOURCE_NOT_FOUND`` counts only
+    for the APIs that document it as their not-found answer, and never in the gateway's words.
+    """
+    if status != 404 or code != context.not_found_code:
+        return False
+    if code != "MATCHING_RESOURCE_NOT_FOUND":
+        return True
+    return not (message or "").strip().lower().startswith(_GATEWAY_NOT_FOUND_TEXT)
 
 
 def error_for_status(
@@ -211,6 +241,8 @@ def error_for_status(
         "tax_year": context.tax_year or "(none)",
     }
     known = _KNOWN_CODES.get(code or "")
+    if code == "MATCHING_RESOURCE_NOT_FOUND" and _is_no_data(context, status, code, hmrc_message):
+        known = (404, HmrcNotFound, _MTD_NOT_FOUND_TEXT)
     if known is not None and known[0] == status:
         cls, text = known[1], known[2].format(**fields)
     else:
@@ -222,7 +254,7 @@ def error_for_status(
         if quoted:
             text += f"; HMRC said: {quoted}"
     message = f"{text} ({_detail(context, status, code, correlation_id)})"
-    return cls(message, status=status, code=code, correlation_id=correlation_id)
+    return cls(message, status=status, code=code, correlation_id=correlation_id, api=context.api)
 
 
 def unavailable_error(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,6 +26,20 @@ def last_finished_run(session: Session) -> SyncRun | None:
         .order_by(SyncRun.finished_at.desc(), SyncRun.id.desc())
         .limit(1)
     ).first()
+
+
+def api_notices(run: SyncRun | None) -> tuple[dict[str, dict[str, Any]], str | None]:
+    """The last run's deprecation notices per API and the API whose version was retired."""
+    if run is None or not isinstance(run.summary, dict):
+        return {}, None
+    raw = run.summary.get("deprecations")
+    deprecations = (
+        {str(api): dict(notice) for api, notice in raw.items() if isinstance(notice, dict)}
+        if isinstance(raw, dict)
+        else {}
+    )
+    retired = run.summary.get("retired_api")
+    return deprecations, str(retired) if retired else None
 
 
 def last_successful_finish(session: Session) -> dt.datetime | None:

@@ -15,7 +15,11 @@ from hmrc_sync.emulator.engine.grants import OAuthError
 from hmrc_sync.emulator.engine.state import Emulator, utc_now
 from hmrc_sync.emulator.routes import apis, control, fraud, mtd, oauth
 from hmrc_sync.emulator.routes import hmrc_test_support as test_support
-from hmrc_sync.emulator.routes.gateway import MATCHING_RESOURCE_NOT_FOUND, ApiError
+from hmrc_sync.emulator.routes.gateway import (
+    MATCHING_RESOURCE_NOT_FOUND,
+    ApiError,
+    add_deprecation_headers,
+)
 from hmrc_sync.emulator.routes.pages import error_page
 from hmrc_sync.emulator.routes.responses import JsonResponse, error_body
 
@@ -47,6 +51,7 @@ def create_emulator_app(
     app.add_exception_handler(OAuthError, _oauth_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_middleware(FaultMiddleware, faults=emulator.faults)
+    app.middleware("http")(add_deprecation_headers)
     return app
 
 

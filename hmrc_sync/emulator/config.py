@@ -60,6 +60,25 @@ class FaultConfig:
 
 
 @dataclass(frozen=True)
+class VersionNotice:
+    """An API version the emulator treats as deprecated (RFC 9745/8594 headers on every
+    answer to it), or as retired (answered like a version it never served)."""
+
+    api: str
+    version: str
+    sunset: str = "Wed, 01 Sep 2027 00:00:00 GMT"  # an HTTP-date, as in the Sunset header
+    link: str = "https://developer.service.hmrc.gov.uk/api-documentation/docs/api"
+    deprecated_since: int = 1_764_547_200  # Unix time (2025-12-01), the Deprecation header
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "Deprecation": f"@{self.deprecated_since}",
+            "Sunset": self.sunset,
+            "Link": f'<{self.link}>; rel="deprecation"; type="text/html"',
+        }
+
+
+@dataclass(frozen=True)
 class EmulatorConfig:
     """Everything the factory needs; the defaults are HMRC's."""
 
@@ -77,6 +96,10 @@ class EmulatorConfig:
     seed_file: Path | None = None
     # Seed for generated identities and fault randomness (None: unpredictable).
     random_seed: int | None = None
+    # API versions answered with Deprecation/Sunset/Link headers.
+    deprecated_versions: tuple[VersionNotice, ...] = ()
+    # API versions no longer served (404 MATCHING_RESOURCE_NOT_FOUND, as HMRC's gateway).
+    retired_versions: tuple[VersionNotice, ...] = ()
 
     def __post_init__(self) -> None:
         if self.rate_limit < 0:

@@ -9,14 +9,21 @@ so a refresh whose answer is lost, or two processes refreshing at once, ends the
 3. refresh only when the access token expires within a minute (or HMRC just refused it);
 4. write the new pair at once, before using it (the store's compare-and-set on the version read
    in step 2);
-5. on ``invalid_grant``, record "re-authorisation required" in the store and raise
-   ``ReauthorisationRequired`` — never retry in a loop.
+5. on ``invalid_grant``, re-read the store first (another process whose lock silently
+   dropped may have rotated the token and be writing it), and only when nothing changed
+   record "re-authorisation required" and raise ``ReauthorisationRequired`` — never retry in
+   a loop.
+
+Local faults never lose the grant: before the call to HMRC the recovery file is reserved (the
+disk is proven writable) and the lock is checked; after it, the store's write is retried and,
+if it still fails, the new pair goes into the recovery file, which the next run adopts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
@@ -29,8 +36,10 @@ from hmrc_sync.errors import (
     HmrcUnavailable,
     ReauthorisationRequired,
     TokenConflictError,
+    TokenStoreError,
 )
-from hmrc_sync.oauth.locks import LockFactory
+from hmrc_sync.oauth.locks import HeldLock, LockFactory
+from hmrc_sync.oauth.recovery import RecoveryFile
 from hmrc_sync.tokenstore import Grant, TokenRecord, TokenStore, Versioned
 
 log = logging.getLogger(__name__)
@@ -171,14 +180,25 @@ class TokenManager:
         *,
         clock: Clock = utcnow,
         on_refresh: Callable[[bool], None] | None = None,
+        recovery: RecoveryFile | None = None,
+        write_attempts: int = 3,
+        reread_wait_s: float = 0.0,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._store = store
         self._endpoint = endpoint
         self._lock = lock
         self._clock = clock
         self._on_refresh = on_refresh or (lambda _ok: None)
+        self._recovery = recovery
+        self._write_attempts = max(1, write_attempts)
+        self._reread_wait_s = reread_wait_s
+        self._sleep = sleep
 
     def access_token(self) -> SecretStr:
+        if self._recovery is not None and self._recovery.load() is not None:
+            with self._lock():
+                self._adopt_recovered()
         current = self._read()
         grant = self._usable_grant(current)
         if not self._expiring(grant):
@@ -226,7 +246,8 @@ class TokenManager:
         return grant.access_token_expires_at - self._clock() <= REFRESH_LEEWAY
 
     def _refresh(self, stale: SecretStr | None) -> SecretStr:
-        with self._lock():
+        with self._lock() as held:
+            self._adopt_recovered()
             current = self._read()  # step 2: another process may have refreshed already
             grant = self._usable_grant(current)
             if stale is None and not self._expiring(grant):
@@ -235,11 +256,17 @@ class TokenManager:
                 stale.get_secret_value()
             ):
                 return grant.access_token
+            if self._recovery is not None:
+                self._recovery.reserve()  # the disk takes the new pair even if the store won't
+            _check_held(held, "before asking HMRC")
             try:
                 response = self._call_refresh(grant.refresh_token)
             except OAuthError as exc:
                 self._on_refresh(False)
                 if exc.error == "invalid_grant":
+                    rotated = self._rotated_elsewhere(grant)
+                    if rotated is not None:
+                        return rotated
                     self._mark_reauthorisation_required(current, exc.description or exc.error)
                 raise
             except HmrcUnavailable:
@@ -248,6 +275,11 @@ class TokenManager:
             if response.refresh_token is None:
                 self._on_refresh(False)
                 raise AuthorisationError("HMRC refreshed the token without a new refresh token")
+            if held is not None and not held.still_held():
+                log.warning(
+                    "the refresh lock was lost while HMRC answered; saving the new pair anyway "
+                    "(it is the only valid one)"
+                )
             now = self._clock()
             renewed = grant.refreshed(
                 access_token=response.access_token,
@@ -255,19 +287,95 @@ class TokenManager:
                 access_token_expires_at=now + dt.timedelta(seconds=response.expires_in),
                 refreshed_at=now,
             )
-            try:  # step 4: persist before use
-                self._store.write(
-                    replace(current.value, grant=renewed), expected_version=current.version
-                )
-            except TokenConflictError:
-                self._on_refresh(False)
-                raise AuthorisationError(
-                    "the token store changed while refreshing (held lock bypassed?); "
-                    "the new token could not be saved — run `hmrc-sync auth status`"
-                ) from None
+            self._persist(current, replace(current.value, grant=renewed))  # step 4
             self._on_refresh(True)
             log.info("access token refreshed; expires at %s", renewed.access_token_expires_at)
             return renewed.access_token
+
+    def _persist(self, current: Versioned[TokenRecord], record: TokenRecord) -> None:
+        """Write the new pair before it is used: retried, else kept in the recovery file."""
+        failure: TokenStoreError | None = None
+        for attempt in range(self._write_attempts):
+            try:
+                self._store.write(record, expected_version=current.version)
+                return
+            except TokenConflictError:
+                self._on_refresh(False)
+                self._keep_in_recovery(record)
+                raise AuthorisationError(
+                    "the token store changed while refreshing (held lock bypassed?); "
+                    "the new pair was kept in the recovery file and the next run uses it; "
+                    "run `hmrc-sync auth status`"
+                ) from None
+            except TokenStoreError as exc:
+                failure = exc
+                log.warning("could not save the refreshed token (attempt %d)", attempt + 1)
+                self._sleep(0.2 * (attempt + 1))
+        self._on_refresh(False)
+        kept = self._keep_in_recovery(record)
+        where = f"kept in {self._recovery.path}" if kept and self._recovery else "LOST"
+        raise TokenStoreError(
+            f"{failure.message if failure else 'the token store failed'}; HMRC had already "
+            f"rotated the token, so the new pair was {where}"
+            + ("; the next run adopts it (no re-authorisation needed)" if kept else "")
+        )
+
+    def _keep_in_recovery(self, record: TokenRecord) -> bool:
+        if self._recovery is None:
+            return False
+        try:
+            self._recovery.save(record)
+        except TokenStoreError:
+            log.error("the refreshed token could not be kept in the recovery file either")
+            return False
+        log.warning("the refreshed token was kept in the recovery file %s", self._recovery.path)
+        return True
+
+    def _adopt_recovered(self) -> None:
+        """Under the lock: move a pair kept in the recovery file into the store."""
+        if self._recovery is None:
+            return
+        recovered = self._recovery.load()
+        if recovered is None or recovered.grant is None:
+            return
+        current = self._store.read()
+        stored = current.value.grant if current is not None else None
+        newer = stored is None or (recovered.grant.refreshed_at or recovered.grant.granted_at) > (
+            stored.refreshed_at or stored.granted_at
+        )
+        if newer:
+            base = current.value if current is not None else recovered
+            self._store.write(
+                replace(
+                    base,
+                    grant=recovered.grant,
+                    reauthorisation_required=False,
+                    reauthorisation_reason=None,
+                ),
+                expected_version=current.version if current is not None else None,
+            )
+            log.warning("adopted the token pair kept in the recovery file %s", self._recovery.path)
+        self._recovery.clear()
+
+    def _rotated_elsewhere(self, used: Grant) -> SecretStr | None:
+        """After ``invalid_grant``: the access token another process stored with a newer pair
+        (waiting up to ``reread_wait_s`` for a writer whose lock dropped), or None."""
+        for waited in range(int(self._reread_wait_s / 0.25) + 1):
+            if waited:
+                self._sleep(0.25)
+            current = self._store.read()
+            grant = current.value.grant if current is not None else None
+            if grant is not None and (
+                grant.refresh_token.get_secret_value() != used.refresh_token.get_secret_value()
+            ):
+                log.warning("HMRC refused the refresh token, but another process had rotated it")
+                return grant.access_token
+            if self._recovery is not None:
+                recovered = self._recovery.load()
+                if recovered is not None and recovered.grant is not None:
+                    self._adopt_recovered()
+                    return recovered.grant.access_token
+        return None
 
     def _call_refresh(self, refresh_token: SecretStr) -> TokenResponse:
         """One refresh, and at most one more when the first answer was lost in transit.
@@ -292,6 +400,14 @@ class TokenManager:
             log.warning("could not record re-authorisation required: the store changed")
         raise ReauthorisationRequired(
             ReauthorisationRequired.default_message + f" (HMRC said: {reason})"
+        )
+
+
+def _check_held(held: HeldLock | None, when: str) -> None:
+    if held is not None and not held.still_held():
+        raise TokenStoreError(
+            f"the refresh lock was lost {when} (its database connection dropped); nothing was "
+            "refreshed and the grant is intact; run again"
         )
 
 

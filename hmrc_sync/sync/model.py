@@ -15,6 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Final
 
+from hmrc_sync.client.bounds import money_problem, text_problem
 from hmrc_sync.errors import ExitCode
 from hmrc_sync.taxyear import TaxYear
 
@@ -78,6 +79,23 @@ class EmployerFigures:
         return hashlib.sha256(encoded.encode()).hexdigest()
 
 
+def figures_problem(figures: EmployerFigures) -> str | None:
+    """Why these figures cannot be stored as they are (an amount beyond ``NUMERIC(12,2)``,
+    a name with a control character), or None. The client bounds each answer; this bounds
+    what the merge made of them (two large entries added together, say)."""
+    for name in ("gross_pay", "income_tax", "benefits_in_kind"):
+        value = getattr(figures, name)
+        problem = None if value is None else money_problem(value, name)
+        if problem:
+            return problem
+    for name in ("employer_paye_ref", "employer_name"):
+        text = getattr(figures, name)
+        problem = None if text is None else text_problem(text, name)
+        if problem:
+            return problem
+    return None
+
+
 def _money(value: Decimal | None) -> str | None:
     return None if value is None else str(value.quantize(Decimal("0.01")))
 
@@ -132,6 +150,10 @@ class SyncReport:
     requests: int = 0
     error: str | None = None
     exit_code: ExitCode = ExitCode.OK
+    # HMRC's deprecation notices seen in this run, per API (ApiDeprecation.as_json()).
+    deprecations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The API whose version HMRC no longer serves, when the run stopped for that.
+    retired_api: str | None = None
 
     @property
     def snapshots_added(self) -> int:
@@ -161,6 +183,8 @@ class SyncReport:
             "snapshots_added": self.snapshots_added,
             "years": [year.as_json() for year in self.years],
             "error": self.error,
+            "deprecations": self.deprecations,
+            "retired_api": self.retired_api,
         }
 
     def summary_line(self) -> str:
@@ -190,9 +214,15 @@ def resolve_tax_years(choice: str, today: dt.date | None = None) -> list[TaxYear
     return [TaxYear.parse(choice, today=today)]
 
 
+# A run still ``running`` after this long was ended by a killed process (no run lasts it:
+# the request budget and HTTP timeouts bound a run to minutes).
+STALE_RUN_AFTER: Final = dt.timedelta(hours=6)
+ABANDONED: Final = "abandoned"
+
 _OUTCOMES: Final = {
     ExitCode.OK: "ok",
     ExitCode.REAUTHORISE: "reauthorisation_required",
     ExitCode.HMRC_UNAVAILABLE: "hmrc_unavailable",
     ExitCode.PARTIAL: "partial",
+    ExitCode.API_VERSION_RETIRED: "api_version_retired",
 }

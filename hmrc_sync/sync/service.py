@@ -11,19 +11,31 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import socket
 import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hmrc_sync.client.api import HmrcClient
 from hmrc_sync.client.records import RequestRecord
 from hmrc_sync.db.models import FetchLog, SyncRun
-from hmrc_sync.errors import ConfigurationError, ExitCode, HmrcError, HmrcSyncError, HmrcUnavailable
+from hmrc_sync.errors import (
+    ConfigurationError,
+    ExitCode,
+    HmrcApiVersionRetired,
+    HmrcError,
+    HmrcSyncError,
+    HmrcUnavailable,
+)
 from hmrc_sync.sync.individual import fetch_individual_figures
 from hmrc_sync.sync.model import (
+    ABANDONED,
+    STALE_RUN_AFTER,
     ApiCall,
     AvailabilityState,
     EmployerFigures,
@@ -32,6 +44,7 @@ from hmrc_sync.sync.model import (
     Trigger,
     YearOutcome,
     YearResult,
+    figures_problem,
     resolve_tax_years,
 )
 from hmrc_sync.sync.mtd import fetch_mtd_figures
@@ -114,6 +127,7 @@ class SyncService:
         )
         self._start_run(report)
         recorder = FetchLogRecorder(self._sessions, report.run_id)
+        client: HmrcClient | None = None
         try:
             self._check_identifiers(report.source)
             self._preflight()
@@ -133,6 +147,12 @@ class SyncService:
         except HmrcSyncError as exc:  # re-authorisation (3), budget (4), configuration (2), ...
             report.error = exc.message
             report.exit_code = exc.exit_code
+            if isinstance(exc, HmrcApiVersionRetired):
+                report.retired_api = exc.api
+        except Exception as exc:  # never leave the run open, whatever happened
+            log.exception("sync run %s failed unexpectedly", report.run_id)
+            report.error = f"the sync failed unexpectedly ({type(exc).__name__}); see the log"
+            report.exit_code = ExitCode.FAILED
         else:
             failed = [y for y in report.years if y.outcome is YearOutcome.FAILED]
             if failed and len(failed) == len(report.years):
@@ -145,6 +165,10 @@ class SyncService:
                 report.error = failed[0].error
             elif failed:
                 report.exit_code = ExitCode.PARTIAL
+        if client is not None:
+            report.deprecations = {
+                api: notice.as_json() for api, notice in client.deprecations.items()
+            }
         report.requests = recorder.count
         report.finished_at = self._clock()
         self._finish_run(report)
@@ -153,18 +177,49 @@ class SyncService:
 
     # ------------------------------------------------------------------ one year
     def _sync_year(self, client: HmrcClient, year: TaxYear, source: SyncSource) -> YearResult:
+        """One tax year; whatever HMRC answered, a failure here fails this year only."""
         try:
-            if source is SyncSource.MTD:
-                figures, calls = self._fetch_mtd(client, year)
-            else:
-                figures, calls = self._fetch_individual(client, year)
-        except HmrcError as exc:  # outages and refusals fail this year only
+            return self._fetch_and_store(client, year, source)
+        except HmrcApiVersionRetired:
+            raise  # every year would fail the same way: the run stops with its own exit code
+        except HmrcError as exc:  # outages, refusals, answers out of bounds
             return YearResult(
                 year,
                 YearOutcome.FAILED,
                 error=exc.message,
                 unavailable=isinstance(exc, HmrcUnavailable),
             )
+        except SQLAlchemyError as exc:
+            log.warning("sync %s: the database refused the year: %s", year.hmrc, type(exc).__name__)
+            return YearResult(
+                year,
+                YearOutcome.FAILED,
+                error=f"the database refused {year.hmrc}'s figures ({type(exc).__name__}); "
+                "nothing was written for that year",
+            )
+        except Exception as exc:  # a bug met by an answer nobody foresaw: fail the year
+            log.exception("sync %s failed unexpectedly", year.hmrc)
+            return YearResult(
+                year,
+                YearOutcome.FAILED,
+                error=f"{year.hmrc} failed unexpectedly ({type(exc).__name__}); nothing was "
+                "written for that year; please report it with the log",
+            )
+
+    def _fetch_and_store(self, client: HmrcClient, year: TaxYear, source: SyncSource) -> YearResult:
+        if source is SyncSource.MTD:
+            figures, calls = self._fetch_mtd(client, year)
+        else:
+            figures, calls = self._fetch_individual(client, year)
+        for item in figures:
+            problem = figures_problem(item)
+            if problem:
+                return YearResult(
+                    year,
+                    YearOutcome.FAILED,
+                    error=f"HMRC's figures for {year.hmrc} cannot be kept: {problem}; nothing "
+                    "was written for that year",
+                )
         now = self._clock()
         result = YearResult(year, YearOutcome.SYNCED)
         with self._sessions.begin() as session:
@@ -213,6 +268,7 @@ class SyncService:
 
     def _start_run(self, report: SyncReport) -> None:
         with self._sessions.begin() as session:
+            self._close_abandoned_runs(session, report.started_at)
             session.add(
                 SyncRun(
                     run_id=report.run_id,
@@ -222,9 +278,27 @@ class SyncService:
                     outcome="running",
                     requests=0,
                     snapshots_added=0,
-                    summary={},
+                    summary={"host": socket.gethostname(), "pid": os.getpid()},
                 )
             )
+
+    def _close_abandoned_runs(self, session: Session, now: dt.datetime) -> None:
+        """Close runs a killed process left ``running``: older than ``STALE_RUN_AFTER``, or
+        started on this host by a process that no longer exists."""
+        for row in session.scalars(select(SyncRun).where(SyncRun.outcome == "running")):
+            started = row.started_at
+            if started.tzinfo is None:
+                started = started.replace(tzinfo=dt.UTC)
+            if now - started < STALE_RUN_AFTER and not _process_gone(row.summary):
+                continue
+            row.outcome = ABANDONED
+            row.finished_at = now
+            row.exit_code = ExitCode.FAILED
+            row.summary = {
+                **(row.summary or {}),
+                "error": "abandoned: the process ended without closing the run (killed?)",
+            }
+            log.warning("closed sync run %s as abandoned (started %s)", row.run_id, started)
 
     def _finish_run(self, report: SyncReport) -> None:
         with self._sessions.begin() as session:
@@ -235,6 +309,22 @@ class SyncService:
             row.requests = report.requests
             row.snapshots_added = report.snapshots_added
             row.summary = report.as_json()
+
+
+def _process_gone(summary: Any) -> bool:
+    """True when ``summary`` names a process on this host that is no longer running."""
+    if not isinstance(summary, dict) or summary.get("host") != socket.gethostname():
+        return False
+    pid = summary.get("pid")
+    if not isinstance(pid, int) or pid <= 0 or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists but belongs to someone else
+        return False
+    return False
 
 
 def _year_outcome_without_data(states: Any) -> YearOutcome:

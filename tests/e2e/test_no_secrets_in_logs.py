@@ -26,7 +26,9 @@ def test_debug_logs_of_a_sync_with_refresh_and_retries_hold_no_secret(
         hmrc.seed(
             TaxYear(2024), [employer("123/AB45678", "Acme Analytics Ltd", "52000.00", "8232.00")]
         )
-        container = bootstrap(hmrc.settings(sqlite_url, webhook_token="webhook-secret-value-123"))
+        container = bootstrap(
+            hmrc.settings(sqlite_url, webhook_token="webhook-secret-value-123-0123456789abcdef")
+        )
         upgrade(container.engine)
         first = hmrc.grant(container.token_store, access_expires_in=dt.timedelta(seconds=5))
         report = container.sync_service().run([TaxYear(2024)])
@@ -42,7 +44,7 @@ def test_debug_logs_of_a_sync_with_refresh_and_retries_hold_no_secret(
         stored.value.grant.access_token.get_secret_value(),
         stored.value.grant.refresh_token.get_secret_value(),
         hmrc.client_secret,
-        "webhook-secret-value-123",
+        "webhook-secret-value-123-0123456789abcdef",
     ]
     assert len(caplog.records) > 20, "the test must actually capture the run's logs"
     text = caplog.text + "".join(str(r.args) for r in caplog.records)

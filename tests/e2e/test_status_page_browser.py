@@ -20,7 +20,7 @@ from hmrc_sync.taxyear import TaxYear
 from tests.support.emulated import EmulatedHmrc, employer, emulated_hmrc
 from tests.support.shared import in_ci
 
-ADMIN = "owner-admin-token-0123456789"
+ADMIN = "owner-admin-token-0123456789-0123456789"
 CHROMIUM = os.environ.get("HMRC_SYNC_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless=new",

@@ -17,7 +17,7 @@ from hmrc_sync.emulator.config import FaultConfig
 from hmrc_sync.taxyear import TaxYear
 from tests.support.emulated import employer, emulated_hmrc
 
-WEBHOOK = "webhook-token-0123456789"
+WEBHOOK = "webhook-token-0123456789-0123456789abcdef"
 
 
 def test_webhook_runs_one_sync_at_a_time(tmp_path: Path, sqlite_url: str) -> None:

@@ -19,7 +19,12 @@ from typing import Any
 from pydantic import SecretStr
 
 from hmrc_sync.emulator.app import create_emulator_app
-from hmrc_sync.emulator.config import ApplicationConfig, EmulatorConfig, FaultConfig
+from hmrc_sync.emulator.config import (
+    ApplicationConfig,
+    EmulatorConfig,
+    FaultConfig,
+    VersionNotice,
+)
 from hmrc_sync.emulator.data.figures import EmployerFigures as SeedEmployer
 from hmrc_sync.emulator.data.figures import annual_bodies
 from hmrc_sync.emulator.engine.state import Emulator
@@ -123,6 +128,8 @@ def emulated_hmrc(
     services: Sequence[str] = ("self-assessment", "national-insurance"),
     access_token_lifetime: dt.timedelta = dt.timedelta(hours=4),
     redirect_uris: Sequence[str] = (REDIRECT_URI,),
+    deprecated_versions: Sequence[VersionNotice] = (),
+    retired_versions: Sequence[VersionNotice] = (),
 ) -> Iterator[EmulatedHmrc]:
     client_id = f"test-{secrets.token_hex(6)}"
     client_secret = secrets.token_urlsafe(18)
@@ -138,6 +145,8 @@ def emulated_hmrc(
         faults=faults or FaultConfig(),
         access_token_lifetime=access_token_lifetime,
         random_seed=7,
+        deprecated_versions=tuple(deprecated_versions),
+        retired_versions=tuple(retired_versions),
     )
     app = create_emulator_app(config)
     emulator: Emulator = app.state.emulator

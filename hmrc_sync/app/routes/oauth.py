@@ -14,12 +14,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import SecretStr
 
 from hmrc_sync.app.deps import AppState, StateDep
-from hmrc_sync.app.pages import OwnerDep, message_page, owner_login_page
+from hmrc_sync.app.pages import OwnerDep, message_page, owner_login_page, too_many_attempts
 from hmrc_sync.app.security import (
     OWNER_COOKIE,
     OWNER_COOKIE_MAX_AGE,
     STATE_COOKIE,
     STATE_MAX_AGE,
+    clear_cookie,
+    client_key,
     set_cookie,
     tokens_match,
 )
@@ -39,11 +41,18 @@ def owner_login(
 ) -> Response:
     settings = state.container.settings
     target = next if next.startswith("/") and not next.startswith("//") else "/"
+    key = client_key(request)
+    wait = state.backoff.retry_after(key)
+    if wait is not None:
+        log.warning("owner sign-in refused: too many wrong tokens from one client")
+        return too_many_attempts(state, request, wait)
     if state.signer is None or not tokens_match(admin_token, settings.admin_token):
+        state.backoff.failed(key)
         log.warning("owner sign-in refused")
         return owner_login_page(
             state, request, next_path=target, error="That is not the admin token."
         )
+    state.backoff.succeeded(key)
     response = RedirectResponse(target, status_code=303)
     set_cookie(
         response,
@@ -52,6 +61,19 @@ def owner_login(
         state.signer.sign("owner", "owner"),
         max_age=OWNER_COOKIE_MAX_AGE,
     )
+    return response
+
+
+@router.post("/owner/logout", include_in_schema=False)
+def owner_logout(state: StateDep, request: Request) -> Response:
+    """End the owner's session in this browser (the cookie is cleared; nothing else changes)."""
+    response = message_page(
+        state,
+        request,
+        title="Signed out",
+        message="You are signed out of hmrc-sync in this browser.",
+    )
+    clear_cookie(response, request, OWNER_COOKIE)
     return response
 
 

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from hmrc_sync.app.charts import bar_chart, legend, projection_chart
 from hmrc_sync.app.deps import AppState, StateDep
 from hmrc_sync.app.pages import OwnerDep, message_page, page
-from hmrc_sync.app.security import set_cookie
+from hmrc_sync.app.security import request_scheme, set_cookie
 from hmrc_sync.app.status_view import (
     YearFigures,
     finding_rows,
@@ -32,8 +32,9 @@ from hmrc_sync.app.web_fraud import (
     BrowserDataError,
     web_app_context,
 )
+from hmrc_sync.client.deprecation import ApiDeprecation
 from hmrc_sync.client.endpoints import INDIVIDUAL_APIS, ApiName
-from hmrc_sync.db.reads import last_finished_run, latest_findings
+from hmrc_sync.db.reads import api_notices, last_finished_run, latest_findings
 from hmrc_sync.errors import HmrcSyncError
 from hmrc_sync.fraud_headers import WEB_APP_VIA_SERVER, build_web_app_headers
 from hmrc_sync.metrics import FINDING_STATUSES
@@ -91,7 +92,19 @@ def _last_run(state: AppState) -> dict[str, Any] | None:
         run = last_finished_run(session)
     if run is None or run.finished_at is None:
         return None
+    notices, retired = api_notices(run)
     return {
+        "deprecations": [
+            ApiDeprecation(
+                api,
+                str(n.get("version") or ""),
+                str(n.get("deprecation") or "true"),
+                n.get("sunset"),
+                n.get("link"),
+            ).describe()
+            for api, n in sorted(notices.items())
+        ],
+        "retired_api": retired,
         "outcome": run.outcome.replace("_", " "),
         "css": "ok" if run.outcome == "ok" else "bad",
         "finished_at": f"{run.finished_at:%Y-%m-%d %H:%M} UTC",
@@ -178,7 +191,8 @@ def _same_origin(request: Request) -> bool:
     if not origin:
         return False
     parts = urlsplit(origin)
-    return f"{parts.scheme}://{parts.netloc}" == f"{request.url.scheme}://{request.url.netloc}"
+    # Behind a TLS edge the connection is plain HTTP: compare with the scheme the browser used.
+    return f"{parts.scheme}://{parts.netloc}" == f"{request_scheme(request)}://{request.url.netloc}"
 
 
 @router.post("/sync/browser", include_in_schema=False)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from hmrc_sync.app.deps import StateDep
-from hmrc_sync.app.security import bearer, tokens_match
+from hmrc_sync.app.security import bearer, client_key, tokens_match
 from hmrc_sync.errors import HmrcSyncError
 from hmrc_sync.sync.jobs import run_sync_job
 from hmrc_sync.sync.model import Trigger, resolve_tax_years
@@ -22,12 +22,22 @@ router = APIRouter()
 def run_sync(state: StateDep, request: Request, tax_year: str = "current") -> JSONResponse:
     """Run a sync for ``?tax_year=`` (``current`` by default; ``all``, ``previous`` or a year)."""
     settings = state.container.settings
+    key = client_key(request)
+    wait = state.backoff.retry_after(key)
+    if wait is not None:
+        return JSONResponse(
+            {"error": "too_many_attempts", "message": "too many wrong tokens; try again later"},
+            status_code=429,
+            headers={"Retry-After": str(max(1, round(wait)))},
+        )
     if not tokens_match(bearer(request.headers.get("authorization")), settings.webhook_token):
+        state.backoff.failed(key)
         return JSONResponse(
             {"error": "unauthorized", "message": "a valid webhook bearer token is required"},
             status_code=401,
             headers={"WWW-Authenticate": "Bearer"},
         )
+    state.backoff.succeeded(key)
     try:
         years = resolve_tax_years(tax_year)
     except ValueError as exc:

@@ -2,8 +2,11 @@
 
 In order (as hmrc/api-gateway and the reference guide describe them):
 
-1. ``Accept`` must be exactly ``application/vnd.hmrc.X.Y+json`` with a version the API
-   serves, else 406 ``ACCEPT_HEADER_INVALID``;
+1. ``Accept`` must be exactly ``application/vnd.hmrc.X.Y+json``, else 406
+   ``ACCEPT_HEADER_INVALID``; a well-formed version the API does not serve (or no longer
+   serves: ``EmulatorConfig.retired_versions``) gets 404 ``MATCHING_RESOURCE_NOT_FOUND``, as
+   HMRC's gateway answers a retired version. A version in ``deprecated_versions`` is served
+   with ``Deprecation``, ``Sunset`` and ``Link`` headers;
 2. a bearer token: none → 401 ``MISSING_CREDENTIALS``; unknown, expired, revoked or of an
    expired grant → 401 ``INVALID_CREDENTIALS``; an application token on a user-restricted
    endpoint → 401 ``INCORRECT_ACCESS_TOKEN_TYPE``. Application-restricted endpoints take
@@ -19,10 +22,11 @@ feedback, and the read APIs may get an injected 500/503/504.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, cast
 
-from fastapi import Request
+from fastapi import Request, Response
 
 from hmrc_sync.emulator.config import ApplicationConfig
 from hmrc_sync.emulator.data.catalogue import ApiSpec
@@ -102,8 +106,9 @@ def check(request: Request, api: ApiSpec) -> Caller:
     """Run the gateway's checks for ``api``; raise :class:`ApiError` or return the caller."""
     emulator = emulator_of(request)
     match = _ACCEPT.match(request.headers.get("accept", ""))
-    if match is None or match.group(1) not in api.versions:
+    if match is None:
         raise ApiError(*ACCEPT_HEADER_INVALID)
+    _check_version(request, emulator, api, match.group(1))
     record, application = _authenticate(request, emulator, api)
     if not api.emulator_only:
         if api.read_api and emulator.faults.take_throttle_burst():
@@ -137,6 +142,27 @@ def check(request: Request, api: ApiSpec) -> Caller:
             raise ApiError(status, *FAULT_BODIES[status])
     user = emulator.users.get(record.user_id) if record.user_id else None
     return Caller(application, record, user)
+
+
+def _check_version(request: Request, emulator: Emulator, api: ApiSpec, version: str) -> None:
+    config = emulator.config
+    retired = {(n.api, n.version) for n in config.retired_versions}
+    if version not in api.versions or (api.name, version) in retired:
+        raise ApiError(*MATCHING_RESOURCE_NOT_FOUND)
+    for notice in config.deprecated_versions:
+        if (notice.api, notice.version) == (api.name, version):
+            request.state.deprecation_headers = notice.headers()
+
+
+async def add_deprecation_headers(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """Middleware: the deprecation headers :func:`check` chose, on the answer (errors too)."""
+    response = await call_next(request)
+    headers: dict[str, str] | None = getattr(request.state, "deprecation_headers", None)
+    if headers:
+        response.headers.update(headers)
+    return response
 
 
 def _authenticate(

@@ -14,8 +14,8 @@ from hmrc_sync.app.security import PendingStates
 from hmrc_sync.bootstrap import bootstrap
 from hmrc_sync.settings import load_settings
 
-ADMIN = "admin-token-for-tests-123"
-WEBHOOK = "webhook-token-for-tests-456"
+ADMIN = "admin-token-for-tests-123-0123456789abcdef"
+WEBHOOK = "webhook-token-for-tests-456-0123456789abcdef"
 
 
 @pytest.fixture

@@ -128,6 +128,51 @@ def test_snapshots_are_append_only(database_url: str) -> None:
         engine.dispose()
 
 
+def test_truncate_and_replace_cannot_remove_a_snapshot(database_url: str) -> None:
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine)
+        columns = (
+            "tax_year, employer_paye_ref, snapshot_date, gross_pay, income_tax, source_api, "
+            "raw, content_hash"
+        )
+        values = "'2024/25', '123/AB456', '2025-07-01 00:00:00', 50000.00, 7486.00, " + (
+            "'individual', '{}', 'x'"
+        )
+        with engine.begin() as connection:
+            insert_row = f"INSERT INTO tax_year_snapshot ({columns}) VALUES ({values})"  # noqa: S608
+            connection.execute(text(insert_row))
+            snapshot_id = connection.execute(text("SELECT id FROM tax_year_snapshot")).scalar()
+        if engine.dialect.name == "postgresql":
+            with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
+                connection.execute(text("TRUNCATE tax_year_snapshot"))
+        else:
+            for verb in ("REPLACE", "INSERT OR REPLACE"):
+                with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
+                    connection.execute(
+                        text(
+                            f"{verb} INTO tax_year_snapshot (id, {columns}) VALUES (:id, {values})"
+                        ),
+                        {"id": snapshot_id},
+                    )
+            with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
+                # same (tax year, employer, date): the unique constraint's REPLACE
+                connection.execute(text(insert_row.replace("INSERT", "REPLACE", 1)))
+            with engine.begin() as connection:  # a REPLACE that overwrites nothing is an insert
+                connection.execute(
+                    text(insert_row.replace("INSERT", "REPLACE", 1).replace("07-01", "08-01"))
+                )
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT id, gross_pay FROM tax_year_snapshot ORDER BY id")
+            ).all()
+        assert rows[0][0] == snapshot_id
+        assert Decimal(str(rows[0][1])) == Decimal("50000.00")
+        assert len(rows) == (1 if engine.dialect.name == "postgresql" else 2)
+    finally:
+        engine.dispose()
+
+
 def test_two_concurrent_migrate_processes_both_succeed(postgres_url: str) -> None:
     command = [sys.executable, "-m", "hmrc_sync", "migrate", "--database-url", postgres_url]
     processes = [

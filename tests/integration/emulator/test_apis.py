@@ -54,9 +54,7 @@ def test_accept_header_must_name_the_apis_version(
         else annual_path(api, str(granted.user.sa_utr), YEAR.hmrc)
     )
     wrong_versions = {"1.0", "1.1", "1.2", "2.0"} - {VERSIONS[api]}
-    for value in [None, "application/json", f"{accept(VERSIONS[api])}, */*"] + [
-        accept(v) for v in sorted(wrong_versions)
-    ]:
+    for value in [None, "application/json", f"{accept(VERSIONS[api])}, */*"]:
         headers = {"Authorization": f"Bearer {granted.access_token}"}
         if value is not None:
             headers["Accept"] = value
@@ -66,6 +64,11 @@ def test_accept_header_must_name_the_apis_version(
             "code": "ACCEPT_HEADER_INVALID",
             "message": "The accept header is missing or invalid",
         }
+    # A well-formed version the API does not serve is HMRC's gateway's 404, not a 406.
+    for version in sorted(wrong_versions):
+        response = client.get(path, headers=api_headers(granted.access_token, version))
+        assert response.status_code == 404, version
+        assert response.json()["code"] == "MATCHING_RESOURCE_NOT_FOUND"
     assert client.get(
         path, headers=api_headers(granted.access_token, VERSIONS[api])
     ).status_code in (
@@ -289,7 +292,7 @@ def test_explicit_figures_are_checked_against_the_schema(
     assert bad_utr.json()["code"] == "SA_UTR_INVALID"
     v2 = client.post(url, json={}, headers=api_headers(token, "2.0"))
     assert v2.status_code == 201
-    assert client.post(url, json={}, headers=api_headers(token, "2.1")).status_code == 406
+    assert client.post(url, json={}, headers=api_headers(token, "2.1")).status_code == 404
 
 
 def test_availability_lifecycle(client: TestClient, emulator: Emulator) -> None:
@@ -420,3 +423,28 @@ def test_bad_seed_file_says_where(tmp_path: Path) -> None:
         SeedError, match=r"users\[0\]\.2024-25\.individual-tax: .*refunds is required"
     ):
         create_emulator_app(EmulatorConfig(seed_file=path))
+
+
+def test_a_retired_version_is_the_gateways_404_and_a_deprecated_one_says_so(
+    make_client: MakeClient,
+) -> None:
+    from hmrc_sync.emulator.config import VersionNotice
+
+    client, emulator = make_client(
+        retired_versions=(VersionNotice("individual-income", VERSIONS["individual-income"]),),
+        deprecated_versions=(
+            VersionNotice("individual-tax", VERSIONS["individual-tax"], sunset="Fri, 01 Oct 2027"),
+        ),
+    )
+    granted = granted_user(emulator)
+    utr = str(granted.user.sa_utr)
+    retired = _get(client, "individual-income", granted.access_token, utr)
+    assert retired.status_code == 404
+    assert retired.json()["code"] == "MATCHING_RESOURCE_NOT_FOUND"
+    deprecated = _get(client, "individual-tax", granted.access_token, utr)
+    assert deprecated.status_code in (200, 404)
+    assert deprecated.headers["Deprecation"].startswith("@")
+    assert deprecated.headers["Sunset"] == "Fri, 01 Oct 2027"
+    assert 'rel="deprecation"' in deprecated.headers["Link"]
+    plain = _get(client, "individual-employment", granted.access_token, utr)
+    assert "Deprecation" not in plain.headers

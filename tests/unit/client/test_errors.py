@@ -182,3 +182,59 @@ def test_the_token_never_appears_in_errors_or_records(
         assert isinstance(error, HmrcUnavailable)
         assert "ConnectError" in str(error)
         assert "[redacted]" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("api", "message"),
+    [
+        ("individual-income", "error"),
+        ("individual-income", "Matching resource not found"),
+        ("individuals-employments-income",
+         "A resource with the name in the request can not be found in the API"),
+    ],
+)  # fmt: skip
+def test_the_gateways_not_found_is_a_retired_version(api: str, message: str) -> None:
+    from hmrc_sync.errors import ExitCode, HmrcApiVersionRetired
+
+    harness = Harness(lambda _r: error_response(404, "MATCHING_RESOURCE_NOT_FOUND", message))
+    error = _raise(harness, api)
+    assert type(error) is HmrcApiVersionRetired
+    assert error.exit_code == ExitCode.API_VERSION_RETIRED
+    assert error.api == api
+    assert "retired" in str(error)
+
+
+def test_a_404_without_the_no_data_code_is_not_no_data() -> None:
+    error = _raise(Harness(lambda _r: error_response(404, "SOMETHING_ELSE")), "individual-tax")
+    assert type(error) is HmrcError
+
+
+def test_deprecation_headers_are_collected_once_per_api() -> None:
+    from tests.unit.client.fakes import json_response
+
+    headers = {
+        "Deprecation": "@1764547200",
+        "Sunset": "Wed, 01 Sep 2027 00:00:00 GMT",
+        "Link": '<https://example.test/docs>; rel="deprecation"\x01',
+    }
+    harness = Harness(lambda _r: json_response(200, {"code": "VALID_HEADERS"}, headers))
+    harness.client.validate_fraud_headers()
+    harness.client.validate_fraud_headers()
+    notices = harness.client.deprecations
+    assert list(notices) == ["test-fraud-prevention-headers"]
+    notice = notices["test-fraud-prevention-headers"]
+    assert (notice.version, notice.deprecation, notice.sunset) == (
+        "1.0",
+        "@1764547200",
+        "Wed, 01 Sep 2027 00:00:00 GMT",
+    )
+    assert notice.link == '<https://example.test/docs>; rel="deprecation"'
+    assert "withdrawn on Wed, 01 Sep 2027" in notice.describe()
+
+
+def test_no_deprecation_headers_no_notice() -> None:
+    from tests.unit.client.fakes import json_response
+
+    harness = Harness(lambda _r: json_response(200, {"code": "VALID_HEADERS"}))
+    harness.client.validate_fraud_headers()
+    assert harness.client.deprecations == {}

@@ -67,11 +67,15 @@ def test_bad_database_url_says_what_is_allowed(monkeypatch: pytest.MonkeyPatch) 
 
 def test_secrets_never_appear_in_repr_or_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HMRC_SYNC_CLIENT_SECRET", "very-secret-client-secret")
-    monkeypatch.setenv("HMRC_SYNC_WEBHOOK_TOKEN", "very-secret-webhook")
+    monkeypatch.setenv("HMRC_SYNC_WEBHOOK_TOKEN", "very-secret-webhook-token-0123456789abcdef")
     monkeypatch.setenv("VAULT_TOKEN", "very-secret-vault")
     settings = load_settings()
     text = repr(settings) + str(settings)
-    for secret in ("very-secret-client-secret", "very-secret-webhook", "very-secret-vault"):
+    for secret in (
+        "very-secret-client-secret",
+        "very-secret-webhook-token-0123456789abcdef",
+        "very-secret-vault",
+    ):
         assert secret not in text
     assert settings.client_secret is not None
     assert settings.client_secret.get_secret_value() == "very-secret-client-secret"

@@ -33,6 +33,8 @@ EXPORTED_METRICS: Final = frozenset(
         "hmrc_sync_sync_duration_seconds",
         "hmrc_sync_reconciliation_differences",
         "hmrc_sync_expected_refund_pounds",
+        "hmrc_sync_api_deprecated",
+        "hmrc_sync_api_version_retired",
     }
 )
 SEVERITIES: Final = frozenset({"info", "warning", "critical"})
