@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -48,10 +49,10 @@ def main() -> None:
         )
         try:
             url = f"http://127.0.0.1:{port}/"
-            for _ in range(100):
+            for _ in range(300):  # until the service answers its health check
                 try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
+                    with urllib.request.urlopen(url + "healthz", timeout=1):  # noqa: S310
+                        break
                 except OSError:
                     time.sleep(0.1)
             IMAGES.mkdir(parents=True, exist_ok=True)
