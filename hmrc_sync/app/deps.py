@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 
+from hmrc_sync.app.browser_sync import BrowserSyncs
 from hmrc_sync.app.security import CookieSigner, PendingStates, WrongTokenBackoff
 from hmrc_sync.bootstrap import Container
 from hmrc_sync.errors import ConfigurationError
@@ -24,6 +25,7 @@ class AppState:
     signer: CookieSigner | None
     pending: PendingStates = field(default_factory=PendingStates)
     sync_lock: threading.Lock = field(default_factory=threading.Lock)
+    browser_syncs: BrowserSyncs = field(default_factory=BrowserSyncs)
     backoff: WrongTokenBackoff = field(default_factory=WrongTokenBackoff)
 
     @classmethod

@@ -8,7 +8,7 @@ outcome (``reconcile`` has its own exit code for alerting).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +16,7 @@ from hmrc_sync.bootstrap import Container, HeaderSource
 from hmrc_sync.errors import ExitCode, HmrcSyncError
 from hmrc_sync.fraud_headers.model import ConnectionMethod
 from hmrc_sync.reconcile.model import ReconcileResult, Status
-from hmrc_sync.sync.model import SyncReport, SyncSource, Trigger
+from hmrc_sync.sync.model import SyncReport, SyncSource, Trigger, YearResult
 from hmrc_sync.taxyear import TaxYear
 
 log = logging.getLogger(__name__)
@@ -63,11 +63,12 @@ def run_sync_job(
     trigger: Trigger = Trigger.CLI,
     connection_method: ConnectionMethod = ConnectionMethod.BATCH_PROCESS_DIRECT,
     headers: HeaderSource | None = None,
+    progress: Callable[[YearResult], None] | None = None,
 ) -> JobResult:
     from hmrc_sync.reconcile.store import reconcile_and_store
 
     service = container.sync_service(connection_method=connection_method, headers=headers)
-    job = JobResult(service.run(tax_years, source=source, trigger=trigger))
+    job = JobResult(service.run(tax_years, source=source, trigger=trigger, progress=progress))
     if job.report.exit_code not in (ExitCode.OK, ExitCode.PARTIAL):
         return job
     try:

@@ -116,7 +116,10 @@ class SyncService:
         *,
         source: SyncSource | str = SyncSource.INDIVIDUAL,
         trigger: Trigger | str = Trigger.CLI,
+        progress: Callable[[YearResult], None] | None = None,
     ) -> SyncReport:
+        """Sync each year in turn; ``progress`` hears of each year as it ends (the status
+        page's "Sync now" shows them as they come)."""
         years = list(tax_years) if tax_years else resolve_tax_years("current")
         report = SyncReport(
             run_id=uuid.uuid4().hex,
@@ -135,6 +138,8 @@ class SyncService:
             for index, year in enumerate(years):
                 result = self._sync_year(client, year, report.source)
                 report.years.append(result)
+                if progress is not None:
+                    progress(result)
                 if result.unavailable:
                     # HMRC is down: the other years would only spin through their retries.
                     for skipped in years[index + 1 :]:

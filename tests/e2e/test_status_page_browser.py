@@ -92,9 +92,16 @@ def test_status_page_sync_now_and_reauthorise(running: Running) -> None:
         expect(page.locator("#last-outcome")).to_have_text("No sync has run yet.")
         assert ADMIN not in page.content()
 
+        # "Sync now" runs in the background and reports in place, without reloading the page.
+        page.evaluate("window.__still_here = true")
         page.get_by_role("button", name="Sync now").click()
-        expect(page.get_by_role("heading", name="Sync finished")).to_be_visible()
-        page.get_by_role("link", name="Back to the status page").click()
+        expect(page.locator("#sync-progress-state")).to_have_text("Sync finished.", timeout=60_000)
+        expect(page.locator("#sync-progress-years li")).to_have_count(6)
+        expect(page.locator("#sync-progress-years")).to_contain_text("2024-25: synced")
+        expect(page.locator("#sync-progress-result")).to_contain_text("sync ok")
+        assert page.evaluate("window.__still_here") is True  # no full-page reload
+        expect(page.get_by_role("button", name="Sync now")).to_be_enabled()
+        page.reload()
         expect(page.locator("#last-outcome")).to_have_text("ok")
         snapshots = page.get_by_role(
             "table", name="HMRC's latest figures per tax year and employer"

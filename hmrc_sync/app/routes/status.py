@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -38,8 +38,8 @@ from hmrc_sync.db.reads import api_notices, last_finished_run, latest_findings
 from hmrc_sync.errors import HmrcSyncError
 from hmrc_sync.fraud_headers import WEB_APP_VIA_SERVER, build_web_app_headers
 from hmrc_sync.metrics import FINDING_STATUSES
-from hmrc_sync.sync.jobs import run_sync_job
-from hmrc_sync.sync.model import Trigger, resolve_tax_years
+from hmrc_sync.sync.jobs import JobResult, run_sync_job
+from hmrc_sync.sync.model import Trigger, YearResult, resolve_tax_years
 from hmrc_sync.sync.snapshots import availability_map, latest_snapshots
 from hmrc_sync.tokenstore import GrantStatus
 from hmrc_sync.yearend.position import Position
@@ -206,7 +206,57 @@ async def sync_from_browser(state: StateDep, request: Request, _owner: OwnerDep)
             message="This form must be sent from the status page itself.",
         )
     form: Mapping[str, str] = {k: str(v) for k, v in (await request.form()).items()}
+    if "application/json" in request.headers.get("accept", ""):
+        return _start_browser_sync(state, request, form)
     return await _run_browser_sync(state, request, form)
+
+
+def _start_browser_sync(state: AppState, request: Request, form: Mapping[str, str]) -> Response:
+    """The page's script: start the sync in the background and answer at once (202) with
+    where to ask how it is going; 409 while another runs."""
+    container = state.container
+    try:
+        context = web_app_context(request, form, container.settings, container.device_id)
+    except BrowserDataError as exc:
+        return JSONResponse({"error": "bad_request", "message": exc.message}, status_code=400)
+    years = resolve_tax_years("all")
+
+    def run(progress: Callable[[YearResult], None]) -> JobResult:
+        return run_sync_job(
+            container,
+            years,
+            trigger=Trigger.BROWSER,
+            connection_method=WEB_APP_VIA_SERVER,
+            headers=lambda: build_web_app_headers(context),
+            progress=progress,
+        )
+
+    job = state.browser_syncs.start(state.sync_lock, len(years), run)
+    if job is None:
+        return JSONResponse(
+            {"error": "busy", "message": "A sync is already running; try again when it ends."},
+            status_code=409,
+        )
+    body = {
+        "job": job.job_id,
+        "status_url": f"/sync/browser/{job.job_id}",
+        "years_asked": len(years),
+    }
+    response = JSONResponse(body, status_code=202)
+    _with_device_cookie(state, request, response)
+    return response
+
+
+@router.get("/sync/browser/{job_id}", include_in_schema=False)
+def browser_sync_progress(state: StateDep, job_id: str, _owner: OwnerDep) -> Response:
+    """How a "Sync now" is going: the tax years done so far, then the result."""
+    job = state.browser_syncs.get(job_id)
+    if job is None:
+        return JSONResponse(
+            {"error": "not_found", "message": "no such sync: reload the status page"},
+            status_code=404,
+        )
+    return JSONResponse(job.as_json(), headers={"Cache-Control": "no-store"})
 
 
 async def _run_browser_sync(state: AppState, request: Request, form: Mapping[str, str]) -> Response:
