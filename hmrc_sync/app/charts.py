@@ -8,6 +8,7 @@ its colour, every bar is labelled with its value, and the chart carries a text a
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -201,5 +202,66 @@ def projection_chart(
             f'<text x="{x(month) + plot_w / 24:.1f}" y="{height - 10}" text-anchor="middle" '
             f'class="category">{MONTHS[month]}</text>'
         )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every text above is escaped
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    row: str  # the tax year
+    when: dt.date
+    kind: str  # "appeared", "changed" or "withdrawn"
+    note: str  # e.g. the employer
+
+
+def timeline_chart(chart_id: str, title: str, events: Sequence[TimelineEvent]) -> Markup:
+    """One row per tax year, a mark for each time HMRC's figures appeared (a filled circle),
+    changed (a ring) or were withdrawn (a cross), along a date axis; with a text alternative."""
+    rows = sorted({event.row for event in events}, reverse=True)
+    start = min(event.when for event in events)
+    end = max(event.when for event in events)
+    span = max((end - start).days, 1)
+    width, left, right, row_h, top = 460, 64, 16, 26, 12
+    height = top + row_h * len(rows) + 28
+
+    def x(day: dt.date) -> float:
+        return left + (width - left - right) * (day - start).days / span
+
+    text = " ".join(
+        f"{event.row}: {event.kind} on {event.when.isoformat()} ({event.note})." for event in events
+    )
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="chart">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(text)}</desc>',
+    ]
+    for index, row in enumerate(rows):
+        y = top + row_h * index + row_h / 2
+        parts.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{escape(row)}</text>')
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#b1b4b6"/>'
+        )
+        for event in (e for e in events if e.row == row):
+            cx = x(event.when)
+            label = escape(f"{event.row}: {event.kind} {event.when.isoformat()} ({event.note})")
+            if event.kind == "withdrawn":
+                mark = (
+                    f'<path d="M{cx - 5:.1f},{y - 5:.1f} L{cx + 5:.1f},{y + 5:.1f} '
+                    f'M{cx + 5:.1f},{y - 5:.1f} L{cx - 5:.1f},{y + 5:.1f}" stroke="#d4351c" '
+                    'stroke-width="2.5"/>'
+                )
+            else:
+                fill = "#0072B2" if event.kind == "appeared" else "#fff"
+                mark = (
+                    f'<circle cx="{cx:.1f}" cy="{y:.1f}" r="5" fill="{fill}" stroke="#0072B2" '
+                    'stroke-width="2"/>'
+                )
+            parts.append(f"<g><title>{label}</title>{mark}</g>")
+    axis_y = top + row_h * len(rows) + 14
+    parts.append(f'<text x="{left}" y="{axis_y}">{start.isoformat()}</text>')
+    parts.append(
+        f'<text x="{width - right}" y="{axis_y}" text-anchor="end">{end.isoformat()}</text>'
+    )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text above is escaped

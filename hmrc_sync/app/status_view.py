@@ -4,12 +4,13 @@ everywhere, as the CLI writes them (``2024-25``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
-from hmrc_sync.app.charts import Series
+from hmrc_sync.app.charts import Series, TimelineEvent
 from hmrc_sync.reconcile.model import ReconcileInput
 from hmrc_sync.taxyear import TaxYear, TaxYearError
 from hmrc_sync.yearend.position import Position
@@ -148,3 +149,22 @@ def tax_by_month(position: Position) -> list[Decimal]:
         running += by_month[month]
         cumulative.append(running)
     return cumulative
+
+
+def timeline_events(
+    history: Sequence[tuple[str, str, dt.datetime]],
+    withdrawn: Iterable[tuple[str, dt.datetime]],
+) -> list[TimelineEvent]:
+    """Each snapshot as "appeared" (the first for its year and employer) or "changed", and each
+    year's withdrawal (HMRC dropped it after the Self Assessment return was processed)."""
+    seen: set[tuple[str, str]] = set()
+    events = []
+    for year, employer, when in history:
+        kind = "changed" if (year, employer) in seen else "appeared"
+        seen.add((year, employer))
+        events.append(TimelineEvent(tax_year_label(year), when.date(), kind, employer))
+    for year, when in withdrawn:
+        events.append(
+            TimelineEvent(tax_year_label(year), when.date(), "withdrawn", "all employers")
+        )
+    return sorted(events, key=lambda event: (event.when, event.row))

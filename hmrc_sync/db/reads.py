@@ -13,7 +13,7 @@ from typing import Any, Final
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hmrc_sync.db.models import FetchLog, ReconciliationFinding, SyncRun
+from hmrc_sync.db.models import FetchLog, ReconciliationFinding, SyncRun, TaxYearSnapshot
 
 SUCCESSFUL_OUTCOMES: Final = ("ok",)
 
@@ -74,3 +74,15 @@ def latest_findings(session: Session) -> Sequence[ReconciliationFinding]:
             ReconciliationFinding.tax_year.desc(), ReconciliationFinding.id
         )
     ).all()
+
+
+def snapshot_history(session: Session) -> Sequence[tuple[str, str, dt.datetime]]:
+    """(tax year, employer, when) of every snapshot kept, oldest first: the page's timeline."""
+    rows = session.execute(
+        select(
+            TaxYearSnapshot.tax_year,
+            func.coalesce(TaxYearSnapshot.employer_name, TaxYearSnapshot.employer_paye_ref),
+            TaxYearSnapshot.snapshot_date,
+        ).order_by(TaxYearSnapshot.snapshot_date, TaxYearSnapshot.id)
+    ).all()
+    return [(year, employer, when) for year, employer, when in rows]

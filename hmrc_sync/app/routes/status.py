@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from hmrc_sync.app.charts import bar_chart, legend, projection_chart
+from hmrc_sync.app.charts import bar_chart, legend, projection_chart, timeline_chart
 from hmrc_sync.app.deps import AppState, StateDep
 from hmrc_sync.app.pages import OwnerDep, message_page, page
 from hmrc_sync.app.security import request_scheme, set_cookie
@@ -24,6 +24,7 @@ from hmrc_sync.app.status_view import (
     money,
     tax_by_month,
     tax_year_label,
+    timeline_events,
     year_figures,
 )
 from hmrc_sync.app.web_fraud import (
@@ -34,7 +35,7 @@ from hmrc_sync.app.web_fraud import (
 )
 from hmrc_sync.client.deprecation import ApiDeprecation
 from hmrc_sync.client.endpoints import INDIVIDUAL_APIS, ApiName
-from hmrc_sync.db.reads import api_notices, last_finished_run, latest_findings
+from hmrc_sync.db.reads import api_notices, last_finished_run, latest_findings, snapshot_history
 from hmrc_sync.errors import HmrcSyncError
 from hmrc_sync.fraud_headers import WEB_APP_VIA_SERVER, build_web_app_headers
 from hmrc_sync.metrics import FINDING_STATUSES
@@ -148,6 +149,12 @@ def status_context(state: AppState) -> dict[str, Any]:
         snapshots = latest_snapshots(session)
         availability = availability_map(session)
         reconciliation = _reconciliation(session)
+        withdrawn = {
+            (row.tax_year, row.withdrawn_at)
+            for row in availability.values()
+            if row.withdrawn_at is not None
+        }
+        timeline = timeline_events(snapshot_history(session), sorted(withdrawn))
     years: dict[str, dict[str, str]] = {}
     for (tax_year, api), row in availability.items():
         years.setdefault(tax_year_label(tax_year), {})[api] = row.state.replace("_", " ")
@@ -168,6 +175,8 @@ def status_context(state: AppState) -> dict[str, Any]:
         "positions": positions,
         "bar_chart": bar_chart,
         "projection_chart": projection_chart,
+        "timeline": timeline,
+        "timeline_chart": timeline_chart,
         "tax_by_month": tax_by_month,
         "legend": legend,
     }

@@ -112,3 +112,27 @@ def test_the_projection_chart_tells_its_story_in_words() -> None:
         "5 April, against £32,232 owed for the year."
     ) in svg
     assert svg.count("<polyline") == 2  # so far (solid) and projected (dashed)
+
+
+def test_the_timeline_marks_appeared_changed_and_withdrawn() -> None:
+    from hmrc_sync.app.charts import timeline_chart
+    from hmrc_sync.app.status_view import timeline_events
+
+    def at(day: int) -> dt.datetime:
+        return dt.datetime(2025, 7, day, 6, tzinfo=dt.UTC)
+
+    history = [
+        ("2024/25", "Acme", at(1)),
+        ("2024/25", "Borealis", at(2)),
+        ("2024/25", "Acme", at(9)),
+    ]
+    events = timeline_events(history, [("2023/24", at(5))])
+    assert [(e.row, e.kind, e.note) for e in events] == [
+        ("2024-25", "appeared", "Acme"),
+        ("2024-25", "appeared", "Borealis"),
+        ("2023-24", "withdrawn", "all employers"),
+        ("2024-25", "changed", "Acme"),
+    ]
+    svg = str(timeline_chart("t", "Timeline", events))
+    assert "2023-24: withdrawn on 2025-07-05 (all employers)." in svg
+    assert svg.count("<circle") == 3
