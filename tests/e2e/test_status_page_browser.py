@@ -101,11 +101,11 @@ def test_status_page_sync_now_and_reauthorise(running: Running) -> None:
         )
         expect(snapshots.get_by_role("cell", name="Acme Analytics Ltd")).to_be_visible()
         expect(snapshots.get_by_role("cell", name="£52,000.00")).to_be_visible()
-        # No payslips were imported: the reconciliation explains HMRC's employer as one-sided.
+        # No payslips were imported: HMRC's employer is one-sided, which needs review.
         reconciliation = page.get_by_role(
             "table", name="HMRC's figures against your payslips, per tax year and employer"
         )
-        expect(reconciliation.get_by_role("cell", name="explained").first).to_be_visible()
+        expect(reconciliation.get_by_role("cell", name="review").first).to_be_visible()
 
         # Every API request of the browser-started sync carried valid WEB_APP_VIA_SERVER headers.
         for api in ("individual-tax", "individual-income", "individual-employment"):
