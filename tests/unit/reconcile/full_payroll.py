@@ -114,7 +114,17 @@ class Year:
 
     @property
     def taxable(self) -> Decimal:
-        return sum((s.taxable_basis for s in self.paid), ZERO)
+        """Taxable pay as the payroll (and HMRC) count it, whatever the payslip prints."""
+        net_pay_pension = self.job.pension if self.job.pension_type == "net_pay" else ZERO
+        return sum(
+            (
+                s.taxable_pay
+                if s.taxable_pay is not None
+                else s.gross_pay - net_pay_pension + s.payrolled_benefits
+                for s in self.paid
+            ),
+            ZERO,
+        )
 
     @property
     def tax(self) -> Decimal:

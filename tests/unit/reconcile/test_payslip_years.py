@@ -134,6 +134,24 @@ CORRECT = [
         (Job(benefits=D("150.00"), print_niable=True, plan="plan1"),),
         expect={"year:gross:hmrc": E},
     ),
+    Scenario(
+        "payrolled benefits with a taxable-pay line only",
+        (Job(benefits=D("150.00")),),
+        expect={"year:gross:hmrc": E},
+    ),
+    Scenario(
+        "net-pay pension whose kind the payslip does not say",
+        (
+            Job(
+                pension=D("200.00"),
+                pension_type="net_pay",
+                print_pension_type=False,
+                show_taxable=False,
+            ),
+        ),
+        expect={"slip:tax": R, "year:taxable_pay:hmrc": R, "year:gross:hmrc": R},
+        exit=ExitCode.REVIEW,
+    ),
     Scenario("director, standard annual method", (Job(pay=HIGH, director="standard_annual"),)),
     Scenario("director, alternative method", (Job(pay=HIGH, director="alternative"),)),
     Scenario(
