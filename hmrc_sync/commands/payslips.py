@@ -33,7 +33,7 @@ def payslips() -> None:
     is_flag=True,
     help="The file holds P60s (columns tax_year, employer, gross_pay, income_tax, "
     "national_insurance, and optionally tax_code, employer_paye_ref, previous_pay, "
-    "previous_tax).",
+    "previous_tax, student_loan, postgraduate_loan).",
 )
 @database_option
 def import_file(file: Path, skip_bad: bool, is_p60: bool, database_url: str | None) -> None:
@@ -42,7 +42,10 @@ def import_file(file: Path, skip_bad: bool, is_p60: bool, database_url: str | No
     The columns are payslip-ingest's: pay_date, gross_pay, income_tax and
     national_insurance are required; employer, taxable_pay, pension_sacrifice, rsu_vest,
     ytd_taxable_pay, ytd_tax_paid and the others are optional, as are hmrc-sync's tax_code,
-    ni_category, pay_frequency, tax_period and employer_paye_ref. Importing the same file
+    ni_category, pay_frequency, tax_period, employer_paye_ref and the lines of a full
+    payslip (student_loan_plan, postgraduate_loan, pension_type, payrolled_benefits,
+    niable_pay, ytd_national_insurance, ytd_student_loan, director, director_ni_method,
+    paid_after_leaving). docs/payslips.md describes every column. Importing the same file
     again adds nothing; a row whose figures changed is updated. Every bad row is reported
     with its line number. Set HMRC_SYNC_PAYSLIP_SOURCE=table (the default) to reconcile
     against these tables.

@@ -175,4 +175,23 @@ def _basis_candidates(slips: Sequence[SlipPeriod], metric: Metric) -> list[Expla
                 other,
             )
         )
+    unrecorded = sum(
+        (
+            p.slip.pension_employee
+            for p in slips
+            if p.slip.taxable_pay is None and p.slip.pension_type is None
+        ),
+        Decimal(0),
+    )
+    if unrecorded:
+        found.append(
+            Explanation(
+                Code.NET_PAY_PENSION,
+                f"pension contributions of {money(unrecorded)} would lower taxable pay if they "
+                "are a net-pay arrangement, but the payslips do not say which kind of pension "
+                "they are",
+                -unrecorded,
+                inferred=True,
+            )
+        )
     return found

@@ -278,8 +278,12 @@ def _audit_setup(
         standard = income_tax_rates(ey.tax_year).emergency_code
     except PayeInputError:
         standard = "1257L"
-    year_code = _normal(ey.p60.tax_code if ey.p60 else None) or _normal(options.tax_code)
-    year_code = year_code or standard
+    p60_code = _normal(ey.p60.tax_code if ey.p60 else None)
+    configured = _normal(options.tax_code)
+    year_code = p60_code or configured or standard
+    source = "the code on your P60" if p60_code else "the code you configured"
+    if not (p60_code or configured):
+        source = "the standard code for the year"
     prefix = year_code[:1] if year_code[:1] in ("S", "C") else ""
     known = [_normal(p.slip.tax_code) for p in ey.slips]
     known += [_normal(ey.p60.tax_code if ey.p60 else None), _normal(options.tax_code)]
@@ -295,6 +299,7 @@ def _audit_setup(
         leading_is_p45=ctx.leading_is_p45,
         gaps=inner,
         previous=_previous_employment(ey, employers),
+        year_code_source=source,
     )
 
 

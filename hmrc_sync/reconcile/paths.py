@@ -193,7 +193,7 @@ def ytd_path(
         if abs(first_pay) > tolerance or abs(first_tax) > tolerance:
             found.append(_leading_note(first_pay, first_tax, leading_is_p45))
         later = pays_off[i] - first_pay
-        if abs(later) > tolerance:
+        if later > tolerance:
             found.append(
                 Explanation(
                     Code.MISSING_PERIOD,
@@ -202,6 +202,8 @@ def ytd_path(
                     later,
                 )
             )
+        elif later < -tolerance:
+            found.append(_lower_ytd_note(-later))
         return tuple(found)
 
     return PayPath(
@@ -212,7 +214,21 @@ def ytd_path(
     )
 
 
+def _lower_ytd_note(amount: Decimal) -> Explanation:
+    """YTD taxable pay below the payslips' own sum: not missing payslips, a pay basis."""
+    return Explanation(
+        Code.PAY_BASIS,
+        f"the payroll's year-to-date taxable pay is {money(amount)} lower than the payslips' "
+        "figures add up to: it counts less of the pay as taxable than the payslips show (a "
+        "pension or other deduction taken before tax?), which nothing on the payslips records",
+        -amount,
+        inferred=True,
+    )
+
+
 def _leading_note(pay: Decimal, tax: Decimal, is_p45: bool) -> Explanation:
+    if pay < 0:
+        return _lower_ytd_note(-pay)
     if is_p45:
         return Explanation(
             Code.PREVIOUS_EMPLOYMENT,

@@ -66,6 +66,7 @@ class AuditSetup:
     gaps: tuple[Gap, ...]  # missing payslips between two present ones
     # Pay and tax of a previous employment this year, and where they are recorded.
     previous: tuple[Decimal, Decimal, str] | None = None
+    year_code_source: str = "the standard code for the year"
 
 
 def audit(setup: AuditSetup) -> list[Finding]:
@@ -254,8 +255,8 @@ def _code_finding(setup: AuditSetup, item: SlipPeriod, expected: Decimal, fit: _
     else:
         text = (
             f"the tax fits tax code {fit.code}{basis} ({money(fit.amount)}), but the payslip does "
-            f"not show its tax code and {setup.year_code} (the code on record for the year) "
-            f"gives {money(expected)}"
+            f"not show its tax code and {setup.year_code} ({setup.year_code_source}) gives "
+            f"{money(expected)}"
         )
     notes = (
         *fit.path.notes(i),

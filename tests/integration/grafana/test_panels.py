@@ -276,3 +276,30 @@ def test_the_audit_panel_has_one_row_per_payslip_mismatches_first(
         None,
         None,
     )
+
+
+def test_both_panels_show_review_between_mismatch_and_explained(
+    filled: tuple[Engine, dict[str, Any]],
+) -> None:
+    engine, _ = filled
+    with engine.begin() as connection:
+        changed = connection.execute(
+            text(
+                "UPDATE hmrc_sync.reconciliation SET status = 'review' "
+                "WHERE tax_year LIKE '2023%' AND scope = 'payslip' AND tax_period = 2 "
+                "AND metric = 'tax'"
+            )
+        ).rowcount
+    assert changed == 1
+    rows = _rows(engine, _sql("payslip-audit.json"))
+    order = {"mismatch": 0, "review": 1, "explained": 2, "match": 3}
+    assert [order[r["status"]] for r in rows] == sorted(order[r["status"]] for r in rows)
+    assert [r["status"] for r in rows].count("review") == 1
+    years = {
+        r["tax_year"]: r["status"] for r in _rows(engine, _sql("hmrc-tax-year-reconciliation.json"))
+    }
+    assert years["2023/24"] == "review", "a review outranks explained"
+    assert years["2022/23"] == "mismatch", "a mismatch outranks review"
+    for name in ("payslip-audit.json", "hmrc-tax-year-reconciliation.json"):
+        document = (Path(__file__).resolve().parents[3] / "deploy" / "grafana" / name).read_text()
+        assert '"review": {' in document, f"{name} colours the review status"

@@ -93,6 +93,7 @@ def pay_date(job: Job, period: int) -> dt.date:
 @dataclass
 class _Run:
     taxable: Decimal = ZERO
+    taxed: Decimal = ZERO  # the pay the payroll taxed to date (differs on a sacrifice error)
     tax: Decimal = ZERO
     gross: Decimal = ZERO
     ni: Decimal = ZERO
@@ -113,7 +114,17 @@ class Year:
 
     @property
     def taxable(self) -> Decimal:
-        return sum((s.taxable_basis for s in self.paid), ZERO)
+        """Taxable pay as the payroll (and HMRC) count it, whatever the payslip prints."""
+        net_pay_pension = self.job.pension if self.job.pension_type == "net_pay" else ZERO
+        return sum(
+            (
+                s.taxable_pay
+                if s.taxable_pay is not None
+                else s.gross_pay - net_pay_pension + s.payrolled_benefits
+                for s in self.paid
+            ),
+            ZERO,
+        )
 
     @property
     def tax(self) -> Decimal:
@@ -147,7 +158,7 @@ def run_year(job: Job) -> Year:
     periods = list(range(job.first, last + 1))
     if job.after_leaving is not None:
         periods.append(job.after_leaving)
-    totals = _Run(taxable=job.previous_pay, tax=job.previous_tax)
+    totals = _Run(taxable=job.previous_pay, taxed=job.previous_pay, tax=job.previous_tax)
     slips = [_period(job, period, totals) for period in periods]
     return Year(job, tuple(slips))
 
@@ -162,6 +173,7 @@ def _period(job: Job, period: int, run: _Run) -> Payslip:
     taxable = gross - net_pay_pension + job.benefits
     run.taxable += taxable
     taxed_pay = taxable + (sacrifice if job.tax_on_pay_before_sacrifice else ZERO)
+    run.taxed += taxed_pay
     if leaving and not job.after_leaving_cumulative:
         tax = tax_for_period(job.year, "0T", job.freq, period, taxable, taxable, ZERO, True)
     else:
@@ -171,7 +183,7 @@ def _period(job: Job, period: int, run: _Run) -> Payslip:
             job.freq,
             period,
             taxed_pay,
-            run.taxable + (taxed_pay - taxable),
+            run.taxed,
             run.tax,
             week1_month1=job.month1_used,
             payrolled_benefits=job.benefits,
