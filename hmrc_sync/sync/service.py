@@ -194,6 +194,8 @@ class SyncService:
                 error=exc.message,
                 unavailable=isinstance(exc, HmrcUnavailable),
             )
+        except HmrcSyncError:
+            raise  # the run's own errors (re-authorisation, budget, settings) end the run
         except SQLAlchemyError as exc:
             log.warning("sync %s: the database refused the year: %s", year.hmrc, type(exc).__name__)
             return YearResult(
