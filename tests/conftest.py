@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.databases import throwaway_postgres_database
-from tests.support.shared import shared_dir
+from tests.support.shared import TEST_DATA
 from tests.support.vault_server import vault_server  # noqa: F401  (suite-wide fixture)
 
 TIERS = ("unit", "integration", "e2e")
@@ -43,10 +43,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     import os
 
     for name in list(os.environ):
-        if name.startswith("HMRC_SYNC_") and name not in (
-            "HMRC_SYNC_TEST_POSTGRES_URL",
-            "HMRC_SYNC_SHARED_DIR",
-        ):
+        if name.startswith("HMRC_SYNC_") and name not in ("HMRC_SYNC_TEST_POSTGRES_URL",):
             monkeypatch.delenv(name)
     for name in ("VAULT_ADDR", "VAULT_TOKEN"):
         monkeypatch.delenv(name, raising=False)
@@ -55,9 +52,9 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
 
 
 @pytest.fixture(scope="session")
-def shared() -> Path:
-    """The ``../shared`` folder (skips outside CI when absent, fails in CI)."""
-    return shared_dir()
+def published() -> Path:
+    """``tests/data``: the repository's copies of HMRC's published data (never ../shared)."""
+    return TEST_DATA
 
 
 @pytest.fixture
