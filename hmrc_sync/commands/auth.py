@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from hmrc_sync.commands.common import make_container
 from hmrc_sync.errors import ExitCode, ReauthorisationRequired
-from hmrc_sync.oauth import utcnow
-from hmrc_sync.oauth.installed_app import authorize_installed_app, person_visits
-from hmrc_sync.tokenstore import GrantStatus, TokenRecord, grant_status
+
+if TYPE_CHECKING:
+    from hmrc_sync.tokenstore import TokenRecord
 
 
 @click.group()
@@ -38,6 +39,8 @@ def login(no_browser: bool, timeout: int) -> None:
     """
     container = make_container()
     try:
+        from hmrc_sync.oauth.installed_app import authorize_installed_app, person_visits
+
         visit = person_visits(open_browser=not no_browser, timeout_s=timeout)
         grant = authorize_installed_app(container, visit, timeout)
         click.echo(
@@ -49,6 +52,8 @@ def login(no_browser: bool, timeout: int) -> None:
 
 
 def _status(record: TokenRecord | None, now: dt.datetime) -> dict[str, object]:
+    from hmrc_sync.tokenstore import grant_status
+
     status = grant_status(record, now)
     if record is None or record.grant is None:
         return {
@@ -79,6 +84,9 @@ def auth_status(as_json: bool) -> None:
     Exit code 0 while the grant is usable (granted, or expiring within 30 days); 3 when there
     is none, it has expired, or HMRC needs a new one.
     """
+    from hmrc_sync.oauth import utcnow
+    from hmrc_sync.tokenstore import GrantStatus
+
     container = make_container()
     try:
         current = container.token_store.read()
