@@ -19,6 +19,7 @@ from hmrc_sync.errors import HmrcSyncError
 # them uses SUMMARIES, so `hmrc-sync --help` and shell completion import no command module,
 # and a `sync` started by a CronJob never pays for the web framework or the emulator.
 COMMANDS: Final = {
+    "config": "hmrc_sync.commands.config:config_command",
     "migrate": "hmrc_sync.commands.db:migrate",
     "status": "hmrc_sync.commands.db:status",
     "sync": "hmrc_sync.commands.sync:sync",
@@ -33,6 +34,7 @@ COMMANDS: Final = {
 # One line per command for the top-level help (a test checks every command has one).
 SUMMARIES: Final = {
     "auth": "Grant hmrc-sync access to your HMRC records, check the grant, or remove it.",
+    "config": "Show each setting's value (secrets masked) and where it came from.",
     "demo": "Run the whole main job against an in-process emulator, in its own database.",
     "emulator": "Run a local HMRC emulator with a ready test user.",
     "fraud-headers": "Print the fraud-prevention headers hmrc-sync would send.",
@@ -97,8 +99,8 @@ def cli() -> None:
     """hmrc-sync keeps an audited record of what HMRC holds about your pay and tax,
     reconciled against your payslips.
 
-    Configuration comes from HMRC_SYNC_* environment variables or a .env file; see
-    docs/configuration.md.
+    Configuration comes from HMRC_SYNC_* environment variables, a .env file in the working
+    directory, or ~/.config/hmrc-sync/config.env; `hmrc-sync config` shows what is in use.
     """
 
 

@@ -39,7 +39,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test reads the developer's HMRC_SYNC_* variables, .env or data directory."""
+    """No test reads the developer's HMRC_SYNC_* variables, .env, config.env or data
+    directory."""
     import os
 
     for name in list(os.environ):
@@ -48,6 +49,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     for name in ("VAULT_ADDR", "VAULT_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))  # no real config.env
     monkeypatch.chdir(tmp_path)
 
 

@@ -48,9 +48,21 @@ def status(database_url: str | None) -> None:
     Example:
       hmrc-sync status
     """
-    from hmrc_sync.db.engine import current_revision, head_revision, mask_url, snapshot_count
+    from hmrc_sync.db.engine import (
+        current_revision,
+        head_revision,
+        mask_url,
+        snapshot_count,
+        sqlite_file,
+    )
 
     container = make_container(database_url)
+    url = container.settings.database_url
+    if (path := sqlite_file(url)) is not None and not path.exists():
+        container.close()  # a read-only command never creates the database
+        click.echo(f"database:   {mask_url(url)} (does not exist yet)")
+        click.echo("migrations: none; run `hmrc-sync migrate` to create it")
+        sys.exit(ExitCode.FAILED)
     try:
         revision = current_revision(container.engine)
         head = head_revision()
