@@ -18,7 +18,13 @@ if TYPE_CHECKING:
 
 @click.group()
 def auth() -> None:
-    """Grant hmrc-sync access to your HMRC records, check the grant, or remove it."""
+    """Grant hmrc-sync access to your HMRC records, check the grant, or remove it.
+
+    \b
+    Examples:
+      hmrc-sync auth login
+      hmrc-sync auth status
+    """
 
 
 @auth.command()
@@ -36,6 +42,11 @@ def login(no_browser: bool, timeout: int) -> None:
     Listens on HMRC_SYNC_REDIRECT_URI (default http://localhost:8080/oauth/callback, loopback
     only), opens HMRC's sign-in page, and stores the grant in the token store. A new grant
     replaces the old one and lasts 18 months.
+
+    \b
+    Examples:
+      hmrc-sync auth login
+      hmrc-sync auth login --no-browser
     """
     container = make_container()
     try:
@@ -83,6 +94,11 @@ def auth_status(as_json: bool) -> None:
 
     Exit code 0 while the grant is usable (granted, or expiring within 30 days); 3 when there
     is none, it has expired, or HMRC needs a new one.
+
+    \b
+    Examples:
+      hmrc-sync auth status
+      hmrc-sync auth status --json
     """
     from hmrc_sync.oauth import utcnow
     from hmrc_sync.tokenstore import GrantStatus
@@ -113,6 +129,10 @@ def logout() -> None:
 
     HMRC keeps the authority until it expires; to revoke it there too, use HMRC's "Manage
     authorised applications" page in your tax account.
+
+    \b
+    Example:
+      hmrc-sync auth logout
     """
     container = make_container()
     try:

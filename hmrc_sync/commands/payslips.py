@@ -15,7 +15,13 @@ from hmrc_sync.taxyear import TaxYear
 
 @click.group()
 def payslips() -> None:
-    """Import payslips and P60s into hmrc-sync, or list what the payslip source holds."""
+    """Import payslips and P60s into hmrc-sync, or list what the payslip source holds.
+
+    \b
+    Examples:
+      hmrc-sync payslips import payslips.csv
+      hmrc-sync payslips list
+    """
 
 
 @payslips.command("import")

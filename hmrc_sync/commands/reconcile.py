@@ -89,6 +89,11 @@ def reconcile(
     import`), payslip-ingest, or csv.
 
     Exit codes: 0 everything matches or is explained; 6 an unexplained mismatch remains.
+
+    \b
+    Examples:
+      hmrc-sync reconcile
+      hmrc-sync reconcile --tax-year 2024-25 --format json
     """
     years = combine_tax_years(tax_years)
     container = make_container(database_url)
