@@ -218,7 +218,8 @@ def _user_lines(users: Sequence[ReadyUser]) -> list[str]:
     "seed_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="JSON seed file preloading applications, test users, grants and tax-year data "
-    "(format: docs/emulator-seed.md). Users already in --state are skipped.",
+    "(format: the emulator seed-file page of the documentation, docs/emulator-seed.md in "
+    "the source). Users already in --state are skipped.",
 )
 @click.option(
     "--state",
@@ -307,12 +308,12 @@ def emulator_command(ctx: click.Context, /, **given: Any) -> None:
     test user with three seeded tax years (two employers in one, the current year not yet
     available) unless --state/--seed already hold users, and prints the HMRC_SYNC_* variables
     that point hmrc-sync at it and each test user's id and password. The seed-file format:
-    docs/emulator-seed.md.
+    https://github.com/viktorbarzin/hmrc-sync/blob/main/docs/emulator-seed.md
 
     \b
     Examples:
       hmrc-sync emulator
-      hmrc-sync emulator --state ~/emulator.json --seed docs/examples/emulator-seed.json
+      hmrc-sync emulator --state ~/emulator.json --seed my-seed.json
       hmrc-sync emulator add-user
     """
     if ctx.invoked_subcommand is not None:

@@ -60,8 +60,8 @@ def import_file(
     against these tables.
 
     Column names match whatever their case and spacing (Pay Date = pay_date); the separator
-    may be a comma, a semicolon or a tab. Examples of both files: docs/examples/payslips.csv
-    and docs/examples/p60s.csv in the source repository.
+    may be a comma, a semicolon or a tab. Example files:
+    https://github.com/viktorbarzin/hmrc-sync/tree/main/docs/examples
 
     \b
     Examples:
