@@ -113,14 +113,26 @@ def auth_status(as_json: bool) -> None:
         container.close()
     if as_json:
         click.echo(json.dumps(info, indent=2))
+    elif "granted_at" not in info and not info["reauthorisation_required"]:
+        click.echo("no grant stored: run `hmrc-sync auth login`")
+        click.echo(f"{'store:':26} {info['store']}")
     else:
         for key, value in info.items():
-            if value is not None:
-                shown = ", ".join(value) if isinstance(value, list) else value
-                click.echo(f"{key.replace('_', ' ') + ':':26} {shown}")
+            if value is not None and key != "reauthorisation_required":
+                click.echo(f"{key.replace('_', ' ') + ':':26} {_readable(key, value)}")
         if not usable:
             click.echo(ReauthorisationRequired.default_message, err=True)
     sys.exit(ExitCode.OK if usable else ExitCode.REAUTHORISE)
+
+
+def _readable(key: str, value: object) -> str:
+    """Lists joined; timestamps in local time, e.g. ``Mon 7 Dec 2026 21:05 GMT``."""
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    if key.endswith("_at") and isinstance(value, str):
+        local = dt.datetime.fromisoformat(value).astimezone()
+        return f"{local:%a} {local.day} {local:%b %Y %H:%M %Z}"
+    return str(value)
 
 
 @auth.command()

@@ -25,6 +25,26 @@ def database_option(func: F) -> F:
     )(func)
 
 
+def require_free_port(host: str, port: int) -> None:
+    """Fail with exit 2 before anything is printed when ``host:port`` is taken."""
+    import socket
+
+    from hmrc_sync.errors import ConfigurationError
+
+    if port == 0:
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ConfigurationError(
+                f"cannot listen on {host}:{port} ({exc.strerror or exc}): the port is in use "
+                "or not available; stop what uses it or choose another with --port"
+            ) from None
+
+
 def make_container(database_url: str | None = None, **overrides: Any) -> Container:
     from hmrc_sync.bootstrap import bootstrap
     from hmrc_sync.logconfig import configure_logging

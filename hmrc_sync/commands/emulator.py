@@ -15,6 +15,7 @@ from click.core import ParameterSource
 from fastapi import FastAPI
 from pydantic import SecretStr
 
+from hmrc_sync.commands.common import require_free_port
 from hmrc_sync.commands.exits import exit_with_error
 from hmrc_sync.emulator.app import create_emulator_app
 from hmrc_sync.emulator.config import (
@@ -325,6 +326,7 @@ def emulator_command(ctx: click.Context, /, **given: Any) -> None:
     import uvicorn
 
     options = Options.from_command_line(given)
+    require_free_port(options.host, options.port)
     try:
         app, application = build(options)
         users = ready_users(app, options)

@@ -102,12 +102,20 @@ def reconcile(
         result = reconcile_and_store(container, years, tolerance=tolerance, tax_code=tax_code)
     finally:
         container.close()
+    if not result.findings and output == "table":
+        click.echo(
+            "nothing to reconcile yet: no HMRC figures, payslips or P60s are stored. Fetch "
+            "HMRC's figures with `hmrc-sync sync --tax-year all` and import payslips with "
+            "`hmrc-sync payslips import FILE.csv` (README: Importing payslips)."
+        )
+        return
     render = {"table": as_table, "json": as_json, "csv": as_csv}[output]
     click.echo(render(result), nl=output != "csv")
     if not result.ok:
         if output == "table":
+            count = len(result.mismatches)
             click.echo(
-                f"{len(result.mismatches)} unexplained mismatch(es): "
+                f"{count} unexplained {'mismatch' if count == 1 else 'mismatches'}: "
                 f"exit {ExitCode.MISMATCH.value}",
                 err=True,
             )

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from hmrc_sync.commands.common import make_container
+from hmrc_sync.commands.common import make_container, require_free_port
 from hmrc_sync.settings import Settings
 
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -84,6 +84,7 @@ def serve(host: str, port: int) -> None:
 
     from hmrc_sync.app import create_app
 
+    require_free_port(host, port)
     container = make_container()
     for warning in start_warnings(container.settings, host, port):
         click.echo(f"Warning: {warning}", err=True)

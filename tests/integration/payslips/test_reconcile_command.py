@@ -132,7 +132,7 @@ def test_an_unexplained_mismatch_exits_6(
 
     table = _invoke(sqlite_url, "reconcile")
     assert table.exit_code == 6
-    assert "1 unexplained mismatch(es): exit 6" in table.stderr
+    assert "1 unexplained mismatch: exit 6" in table.stderr
     as_json = _invoke(sqlite_url, "reconcile", "--format", "json", "--tax-year", "all")
     assert as_json.exit_code == 6
     document = json.loads(as_json.stdout)
