@@ -110,6 +110,7 @@ def authorize(state: StateDep, request: Request) -> Response:
     return response
 
 
+@router.get("/callback", include_in_schema=False)
 def callback(
     state: StateDep,
     request: Request,
@@ -153,9 +154,11 @@ def callback(
 
 
 def install_callback(app: FastAPI, redirect_uri: str) -> None:
-    """Answer HMRC's redirect back on ``callback_paths(redirect_uri)``."""
+    """Answer HMRC's redirect back on the redirect URI's own path too (``/callback`` is on
+    the router)."""
     for path in callback_paths(redirect_uri):
-        app.add_api_route(path, callback, methods=["GET"], include_in_schema=False)
+        if path != "/callback":
+            app.add_api_route(path, callback, methods=["GET"], include_in_schema=False)
 
 
 def _refuse(state: AppState, request: Request, message: str) -> HTMLResponse:
