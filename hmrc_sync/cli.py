@@ -5,6 +5,7 @@ Every ``HmrcSyncError`` becomes a one-line message on stderr and the error's exi
 
 from __future__ import annotations
 
+import difflib
 import importlib
 from typing import Any, Final
 
@@ -14,9 +15,11 @@ from hmrc_sync import __version__
 from hmrc_sync.commands.exits import exit_with_error
 from hmrc_sync.errors import DatabaseError, HmrcSyncError, TokenStoreError
 
-# Each command is imported only when it runs (or when --help lists them): a `sync` started by
-# a CronJob never pays for the web framework or the emulator.
+# Each command is imported only when it runs (or when its own --help is asked for): listing
+# them uses SUMMARIES, so `hmrc-sync --help` and shell completion import no command module,
+# and a `sync` started by a CronJob never pays for the web framework or the emulator.
 COMMANDS: Final = {
+    "config": "hmrc_sync.commands.config:config_command",
     "migrate": "hmrc_sync.commands.db:migrate",
     "status": "hmrc_sync.commands.db:status",
     "sync": "hmrc_sync.commands.sync:sync",
@@ -28,6 +31,21 @@ COMMANDS: Final = {
     "reconcile": "hmrc_sync.commands.reconcile:reconcile",
     "payslips": "hmrc_sync.commands.payslips:payslips",
     "position": "hmrc_sync.commands.position:position",
+}
+# One line per command for the top-level help (a test checks every command has one).
+SUMMARIES: Final = {
+    "auth": "Grant hmrc-sync access to your HMRC records, check the grant, or remove it.",
+    "config": "Show each setting's value (secrets masked) and where it came from.",
+    "demo": "Run the whole main job against an in-process emulator, in its own database.",
+    "emulator": "Run a local HMRC emulator with a ready test user.",
+    "fraud-headers": "Print the fraud-prevention headers hmrc-sync would send.",
+    "migrate": "Create or upgrade hmrc-sync's tables to the latest version.",
+    "payslips": "Import payslips and P60s, or list what is stored.",
+    "position": "Estimate where each tax year will end: a refund, a bill, or about right.",
+    "reconcile": "Reconcile HMRC's figures with your payslips and P60s.",
+    "serve": "Run the web service (owner sign-in, status page, sync webhook).",
+    "status": "Show the database, its migrations, the grant and the last sync.",
+    "sync": "Fetch HMRC's figures for each tax year into append-only snapshots.",
 }
 
 
@@ -45,6 +63,30 @@ class HmrcSyncGroup(click.Group):
             assert isinstance(command, click.Command)
             self.add_command(command, cmd_name)
         return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from ``SUMMARIES``, without importing any command."""
+        rows = [
+            (name, SUMMARIES.get(name) or self._loaded_summary(ctx, name))
+            for name in self.list_commands(ctx)
+        ]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def _loaded_summary(self, ctx: click.Context, name: str) -> str:
+        command = self.get_command(ctx, name)
+        return command.get_short_help_str(limit=200) if command is not None else ""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            ctx.fail(f"No such command '{name}'.{hint} See 'hmrc-sync --help'.")
+        return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -82,8 +124,8 @@ def cli() -> None:
     """hmrc-sync keeps an audited record of what HMRC holds about your pay and tax,
     reconciled against your payslips.
 
-    Configuration comes from HMRC_SYNC_* environment variables or a .env file; see
-    docs/configuration.md.
+    Configuration comes from HMRC_SYNC_* environment variables, a .env file in the working
+    directory, or ~/.config/hmrc-sync/config.env; `hmrc-sync config` shows what is in use.
     """
 
 

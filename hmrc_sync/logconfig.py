@@ -75,6 +75,7 @@ def configure_logging(
     root.addHandler(handler)
     # On a terminal the commands print their own summaries; logs add only warnings.
     root.setLevel(logging.DEBUG if verbose else (logging.INFO if use_json else logging.WARNING))
-    for noisy in ("httpx", "httpcore", "hvac", "urllib3"):
-        # httpx logs every request URL at INFO; the URLs carry no tokens, but keep them quiet.
+    for noisy in ("httpx", "httpcore", "hvac", "urllib3", "alembic", "sqlalchemy"):
+        # httpx logs every request URL at INFO, Alembic its plugin setup on every command:
+        # third-party chatter below WARNING is never shown.
         logging.getLogger(noisy).setLevel(logging.WARNING)

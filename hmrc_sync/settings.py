@@ -8,6 +8,10 @@ bad variable and says what it accepts.
 
 from __future__ import annotations
 
+import difflib
+import logging
+import os
+from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
 from ipaddress import ip_address, ip_network
@@ -71,6 +75,31 @@ def default_token_file() -> Path:
 
 
 MIN_TOKEN_LENGTH: Final = 32
+
+
+def config_env_file() -> Path:
+    """The per-user settings file (``~/.config/hmrc-sync/config.env`` on Linux)."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.env"
+
+
+def env_files() -> tuple[Path, ...]:
+    """The settings files in increasing priority: the user's config.env, then the working
+    directory's ``.env`` (the environment itself wins over both)."""
+    return (config_env_file(), Path(".env"))
+
+
+log = logging.getLogger(__name__)
+# HMRC_SYNC_* variables that are read by the tests and scripts, not by hmrc-sync itself.
+NOT_SETTINGS: Final = frozenset(
+    {
+        "HMRC_SYNC_TEST_POSTGRES_URL",
+        "HMRC_SYNC_SHARED_DIR",
+        "HMRC_SYNC_CHROMIUM",
+        "HMRC_SYNC_TEST_USER_ID",
+        "HMRC_SYNC_TEST_USER_PASSWORD",
+    }
+)
+_warned: set[str] = set()
 
 
 class Settings(BaseSettings):
@@ -149,7 +178,7 @@ class Settings(BaseSettings):
                 "must be a sqlite:///PATH or postgresql://USER@HOST/DB URL "
                 f"(got scheme {scheme or 'none'!r})"
             )
-        return value
+        return absolute_sqlite_url(value)
 
     @field_validator("admin_token", "webhook_token")
     @classmethod
@@ -213,6 +242,76 @@ class Settings(BaseSettings):
         return HMRC_AUTHORIZE_HOSTS[self.environment]
 
 
+def absolute_sqlite_url(url: str) -> str:
+    """A SQLite URL with ``~`` expanded and a relative path resolved against the working
+    directory (with a warning, since it depends on where the command runs)."""
+    prefix, separator, path = url.partition(":///")
+    if not prefix.startswith("sqlite") or not separator or not path or path.startswith("/"):
+        return url
+    if path == ":memory:" or path.startswith(":memory:?"):
+        return url
+    expanded = Path(path).expanduser()
+    if not expanded.is_absolute():
+        expanded = Path.cwd() / expanded
+        _warn_once(
+            f"relative:{path}",
+            f"the SQLite path {path!r} is relative: using {expanded}. Write an absolute path "
+            "(sqlite:////path/to/file.db or sqlite:///~/file.db) to use the same database "
+            "wherever the command runs.",
+        )
+    return f"{prefix}:///{expanded}"
+
+
+def setting_variables() -> dict[str, str]:
+    """Every environment variable that sets a setting, mapped to the field it sets."""
+    names: dict[str, str] = {}
+    for name, field in Settings.model_fields.items():
+        names[f"{ENV_PREFIX}{name.upper()}"] = name
+        alias = field.validation_alias
+        if isinstance(alias, AliasChoices):
+            names.update({str(choice).upper(): name for choice in alias.choices})
+    return names
+
+
+def unknown_variable_warnings(environ: Mapping[str, str]) -> list[str]:
+    """A warning for each ``HMRC_SYNC_*`` variable that is no setting, naming the nearest."""
+    known = setting_variables()
+    messages = []
+    for variable in sorted(environ):
+        name = variable.upper()
+        if not name.startswith(ENV_PREFIX) or name in known or name in NOT_SETTINGS:
+            continue
+        close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]}?" if close else "; see docs/configuration.md"
+        messages.append(f"{variable} is not an hmrc-sync setting and is ignored{hint}")
+    return messages
+
+
+def setting_sources(environ: Mapping[str, str]) -> dict[str, str]:
+    """Where each setting that is set came from: ``environment``, or the settings file that
+    holds it (the working directory's ``.env`` over the user's config.env, as when loading).
+    Settings absent here have their default."""
+    from dotenv import dotenv_values
+
+    variables = setting_variables()
+    sources: dict[str, str] = {}
+    for path in env_files():  # lowest priority first; later ones overwrite
+        if path.is_file():
+            for key in dotenv_values(path):
+                if (field := variables.get(key.upper())) is not None:
+                    sources[field] = str(path)
+    for key in environ:
+        if (field := variables.get(key.upper())) is not None:
+            sources[field] = f"environment ({key})"
+    return sources
+
+
+def _warn_once(key: str, message: str) -> None:
+    if key not in _warned:
+        _warned.add(key)
+        log.warning("%s", message)
+
+
 def _variable_name(loc: tuple[int | str, ...]) -> str:
     field = str(loc[0]) if loc else "?"
     if field in ("vault_addr", "vault_token", "vault_k8s_role"):
@@ -221,9 +320,13 @@ def _variable_name(loc: tuple[int | str, ...]) -> str:
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Build ``Settings`` from the environment; bad values raise ``ConfigurationError``."""
+    """Build ``Settings`` from the environment, the working directory's ``.env`` and the user's
+    config.env (``env_files``); bad values raise ``ConfigurationError``. A variable that looks
+    like a setting but is none (a typo) is warned about, once per process."""
+    for message in unknown_variable_warnings(os.environ):
+        _warn_once(message, message)
     try:
-        return Settings(**overrides)
+        return Settings(_env_file=env_files(), **overrides)
     except ValidationError as exc:
         problems = []
         for error in exc.errors():

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.databases import throwaway_postgres_database
-from tests.support.shared import shared_dir
+from tests.support.shared import TEST_DATA
 from tests.support.vault_server import vault_server  # noqa: F401  (suite-wide fixture)
 
 TIERS = ("unit", "integration", "e2e")
@@ -39,25 +39,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test reads the developer's HMRC_SYNC_* variables, .env or data directory."""
+    """No test reads the developer's HMRC_SYNC_* variables, .env, config.env or data
+    directory."""
     import os
 
     for name in list(os.environ):
-        if name.startswith("HMRC_SYNC_") and name not in (
-            "HMRC_SYNC_TEST_POSTGRES_URL",
-            "HMRC_SYNC_SHARED_DIR",
-        ):
+        if name.startswith("HMRC_SYNC_") and name not in ("HMRC_SYNC_TEST_POSTGRES_URL",):
             monkeypatch.delenv(name)
     for name in ("VAULT_ADDR", "VAULT_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))  # no real config.env
     monkeypatch.chdir(tmp_path)
 
 
 @pytest.fixture(scope="session")
-def shared() -> Path:
-    """The ``../shared`` folder (skips outside CI when absent, fails in CI)."""
-    return shared_dir()
+def published() -> Path:
+    """``tests/data``: the repository's copies of HMRC's published data (never ../shared)."""
+    return TEST_DATA
 
 
 @pytest.fixture

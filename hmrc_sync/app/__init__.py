@@ -29,6 +29,7 @@ def create_app(container: Container) -> FastAPI:
     install_owner_check(app)
     app.include_router(ops.router)
     app.include_router(oauth.router)
+    oauth.install_callback(app, container.settings.redirect_uri)
     app.include_router(sync.router)
     app.include_router(status.router)
     install_security_headers(app)

@@ -18,6 +18,12 @@ from hmrc_sync.app.security import (
 )
 
 BACK_TO_STATUS = ("/", "Back to the status page")
+OWNER_PAGES_SETUP = (
+    "The owner pages need HMRC_SYNC_ADMIN_TOKEN, and it is not set. Choose a long random "
+    "token (for example: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'), "
+    "set HMRC_SYNC_ADMIN_TOKEN to it (environment or .env), restart hmrc-sync serve, and "
+    "sign in here with it."
+)
 
 
 def page(
@@ -115,9 +121,15 @@ def install_owner_check(app: FastAPI) -> None:
     async def refused(request: Request, exc: Exception) -> HTMLResponse:
         assert isinstance(exc, OwnerRequired)
         state = exc.state
-        error = (
-            None if state.signer else "The admin token is not configured (HMRC_SYNC_ADMIN_TOKEN)."
-        )
-        return owner_login_page(state, request, next_path=request.url.path, error=error)
+        if state.signer is None:  # no form could ever succeed: say how to set the token
+            return message_page(
+                state,
+                request,
+                status=503,
+                title="Set an admin token first",
+                message=OWNER_PAGES_SETUP,
+                link=("/", "Reload"),
+            )
+        return owner_login_page(state, request, next_path=request.url.path, error=None)
 
     app.add_exception_handler(OwnerRequired, refused)

@@ -5,19 +5,26 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from hmrc_sync.commands.common import make_container
 from hmrc_sync.errors import ExitCode, ReauthorisationRequired
-from hmrc_sync.oauth import utcnow
-from hmrc_sync.oauth.installed_app import authorize_installed_app, person_visits
-from hmrc_sync.tokenstore import GrantStatus, TokenRecord, grant_status
+
+if TYPE_CHECKING:
+    from hmrc_sync.tokenstore import TokenRecord
 
 
 @click.group()
 def auth() -> None:
-    """Grant hmrc-sync access to your HMRC records, check the grant, or remove it."""
+    """Grant hmrc-sync access to your HMRC records, check the grant, or remove it.
+
+    \b
+    Examples:
+      hmrc-sync auth login
+      hmrc-sync auth status
+    """
 
 
 @auth.command()
@@ -35,9 +42,16 @@ def login(no_browser: bool, timeout: int) -> None:
     Listens on HMRC_SYNC_REDIRECT_URI (default http://localhost:8080/oauth/callback, loopback
     only), opens HMRC's sign-in page, and stores the grant in the token store. A new grant
     replaces the old one and lasts 18 months.
+
+    \b
+    Examples:
+      hmrc-sync auth login
+      hmrc-sync auth login --no-browser
     """
     container = make_container()
     try:
+        from hmrc_sync.oauth.installed_app import authorize_installed_app, person_visits
+
         visit = person_visits(open_browser=not no_browser, timeout_s=timeout)
         grant = authorize_installed_app(container, visit, timeout)
         click.echo(
@@ -49,6 +63,8 @@ def login(no_browser: bool, timeout: int) -> None:
 
 
 def _status(record: TokenRecord | None, now: dt.datetime) -> dict[str, object]:
+    from hmrc_sync.tokenstore import grant_status
+
     status = grant_status(record, now)
     if record is None or record.grant is None:
         return {
@@ -78,7 +94,15 @@ def auth_status(as_json: bool) -> None:
 
     Exit code 0 while the grant is usable (granted, or expiring within 30 days); 3 when there
     is none, it has expired, or HMRC needs a new one.
+
+    \b
+    Examples:
+      hmrc-sync auth status
+      hmrc-sync auth status --json
     """
+    from hmrc_sync.oauth import utcnow
+    from hmrc_sync.tokenstore import GrantStatus
+
     container = make_container()
     try:
         current = container.token_store.read()
@@ -89,14 +113,26 @@ def auth_status(as_json: bool) -> None:
         container.close()
     if as_json:
         click.echo(json.dumps(info, indent=2))
+    elif "granted_at" not in info and not info["reauthorisation_required"]:
+        click.echo("no grant stored: run `hmrc-sync auth login`")
+        click.echo(f"{'store:':26} {info['store']}")
     else:
         for key, value in info.items():
-            if value is not None:
-                shown = ", ".join(value) if isinstance(value, list) else value
-                click.echo(f"{key.replace('_', ' ') + ':':26} {shown}")
+            if value is not None and key != "reauthorisation_required":
+                click.echo(f"{key.replace('_', ' ') + ':':26} {_readable(key, value)}")
         if not usable:
             click.echo(ReauthorisationRequired.default_message, err=True)
     sys.exit(ExitCode.OK if usable else ExitCode.REAUTHORISE)
+
+
+def _readable(key: str, value: object) -> str:
+    """Lists joined; timestamps in local time, e.g. ``Mon 7 Dec 2026 21:05 GMT``."""
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    if key.endswith("_at") and isinstance(value, str):
+        local = dt.datetime.fromisoformat(value).astimezone()
+        return f"{local:%a} {local.day} {local:%b %Y %H:%M %Z}"
+    return str(value)
 
 
 @auth.command()
@@ -105,6 +141,10 @@ def logout() -> None:
 
     HMRC keeps the authority until it expires; to revoke it there too, use HMRC's "Manage
     authorised applications" page in your tax account.
+
+    \b
+    Example:
+      hmrc-sync auth logout
     """
     container = make_container()
     try:

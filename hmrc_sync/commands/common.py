@@ -1,17 +1,18 @@
-"""Helpers shared by the commands: building the container, database checks, options."""
+"""Helpers shared by the commands: building the container, database checks, options.
+
+Importing this module costs only click: the settings, database and HTTP layers are imported
+when a command runs, so ``hmrc-sync CMD --help`` stays fast.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from hmrc_sync.bootstrap import Container, bootstrap
-from hmrc_sync.db.engine import current_revision, head_revision
-from hmrc_sync.errors import DatabaseError
-from hmrc_sync.logconfig import configure_logging
-from hmrc_sync.settings import load_settings
+if TYPE_CHECKING:
+    from hmrc_sync.bootstrap import Container
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,7 +25,31 @@ def database_option(func: F) -> F:
     )(func)
 
 
+def require_free_port(host: str, port: int) -> None:
+    """Fail with exit 2 before anything is printed when ``host:port`` is taken."""
+    import socket
+
+    from hmrc_sync.errors import ConfigurationError
+
+    if port == 0:
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ConfigurationError(
+                f"cannot listen on {host}:{port} ({exc.strerror or exc}): the port is in use "
+                "or not available; stop what uses it or choose another with --port"
+            ) from None
+
+
 def make_container(database_url: str | None = None, **overrides: Any) -> Container:
+    from hmrc_sync.bootstrap import bootstrap
+    from hmrc_sync.logconfig import configure_logging
+    from hmrc_sync.settings import load_settings
+
     if database_url:
         overrides["database_url"] = database_url
     settings = load_settings(**overrides)
@@ -33,6 +58,9 @@ def make_container(database_url: str | None = None, **overrides: Any) -> Contain
 
 
 def require_migrated(container: Container) -> None:
+    from hmrc_sync.db.engine import current_revision, head_revision
+    from hmrc_sync.errors import DatabaseError
+
     revision = current_revision(container.engine)
     head = head_revision()
     if revision != head:

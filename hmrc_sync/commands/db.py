@@ -7,13 +7,6 @@ import sys
 import click
 
 from hmrc_sync.commands.common import database_option, make_container
-from hmrc_sync.db.engine import (
-    current_revision,
-    head_revision,
-    mask_url,
-    snapshot_count,
-    upgrade,
-)
 from hmrc_sync.errors import ExitCode
 
 
@@ -25,7 +18,13 @@ def migrate(database_url: str | None) -> None:
     Safe to run any number of times, and from several processes at once on PostgreSQL
     (they take turns under an advisory lock). On PostgreSQL the tables live in the
     hmrc_sync schema and never touch other schemas.
+
+    \b
+    Example:
+      hmrc-sync migrate
     """
+    from hmrc_sync.db.engine import current_revision, head_revision, mask_url, upgrade
+
     container = make_container(database_url)
     try:
         before = current_revision(container.engine)
@@ -43,8 +42,27 @@ def migrate(database_url: str | None) -> None:
 @click.command()
 @database_option
 def status(database_url: str | None) -> None:
-    """Show the database in use (password hidden), its migration revision and snapshot count."""
+    """Show the database in use (password hidden), its migration revision and snapshot count.
+
+    \b
+    Example:
+      hmrc-sync status
+    """
+    from hmrc_sync.db.engine import (
+        current_revision,
+        head_revision,
+        mask_url,
+        snapshot_count,
+        sqlite_file,
+    )
+
     container = make_container(database_url)
+    url = container.settings.database_url
+    if (path := sqlite_file(url)) is not None and not path.exists():
+        container.close()  # a read-only command never creates the database
+        click.echo(f"database:   {mask_url(url)} (does not exist yet)")
+        click.echo("migrations: none; run `hmrc-sync migrate` to create it")
+        sys.exit(ExitCode.FAILED)
     try:
         revision = current_revision(container.engine)
         head = head_revision()

@@ -7,7 +7,6 @@ import sys
 import click
 
 from hmrc_sync.client.endpoints import ApiName
-from hmrc_sync.commands.common import database_option
 from hmrc_sync.db.engine import mask_url
 from hmrc_sync.reconcile.report import as_table
 from hmrc_sync.sync.snapshots import availability_map, latest_snapshots
@@ -18,24 +17,56 @@ def _money(value: object) -> str:
 
 
 @click.command()
-@database_option
-def demo(database_url: str | None) -> None:
+@click.option(
+    "--database-url",
+    help="Database URL for the demo (sqlite:///PATH or postgresql://USER@HOST/DB). Default: "
+    "demo.db in the demo's own folder of your user data directory; never your real database.",
+)
+@click.option(
+    "--reset",
+    is_flag=True,
+    help="Remove what the demo made in its own folder (its database and token file) and stop.",
+)
+def demo(database_url: str | None, reset: bool) -> None:
     """Run the whole main job with no configuration: start the HMRC emulator, create a test
     user, seed three tax years, grant access through the emulator's sign-in pages, import a
     year of sample payslips (one month missing, an RSU vest, salary sacrifice), sync every
     year into the database, reconcile, and print what was stored and every finding.
 
-    Uses the default SQLite database unless --database-url is given, and a demo token file
-    that never touches your real grant. Safe to run again: unchanged figures add no rows.
-    """
-    from hmrc_sync.demo.run import run_demo
+    The demo keeps its own database and token file in a folder of its own (printed at the
+    start), so your real database and grant are never touched; --reset removes them. Safe
+    to run again: unchanged figures add no rows.
 
+    \b
+    Examples:
+      hmrc-sync demo
+      hmrc-sync demo --reset
+    """
+    from hmrc_sync.demo.run import demo_dir, reset_demo, run_demo
+
+    if reset:
+        if database_url:
+            raise click.UsageError(
+                "--reset removes only the demo's own folder; drop a database given with "
+                "--database-url yourself"
+            )
+        removed = reset_demo()
+        if removed:
+            for path in removed:
+                click.echo(f"removed {path}")
+        else:
+            click.echo(f"nothing to remove: the demo has no files in {demo_dir()}")
+        return
     result = run_demo(database_url, progress=lambda message: click.echo(f"· {message}", err=True))
     container = result.container
     try:
         report = result.report
         click.echo("")
-        click.echo(f"Database: {mask_url(container.settings.database_url)}")
+        click.echo(
+            f"Demo data (not your real database): {mask_url(container.settings.database_url)}; "
+            f"grant in {container.settings.token_file}"
+        )
+        click.echo("Remove it with: hmrc-sync demo --reset")
         with container.sessions() as session:
             rows = latest_snapshots(session)
             availability = availability_map(session)

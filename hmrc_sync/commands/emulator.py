@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
-from dataclasses import MISSING, dataclass, field, fields
+from collections.abc import Sequence
+from dataclasses import MISSING, dataclass, field, fields, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Final
 
 import click
+from click.core import ParameterSource
 from fastapi import FastAPI
 from pydantic import SecretStr
 
+from hmrc_sync.commands.common import require_free_port
+from hmrc_sync.commands.exits import exit_with_error
 from hmrc_sync.emulator.app import create_emulator_app
 from hmrc_sync.emulator.config import (
     DEFAULT_REDIRECT_URI,
@@ -19,7 +24,32 @@ from hmrc_sync.emulator.config import (
     EmulatorConfig,
     FaultConfig,
 )
+from hmrc_sync.emulator.data.identifiers import new_password
+from hmrc_sync.emulator.data.starter import starter_user
+from hmrc_sync.emulator.engine.persistence import read_seed
+from hmrc_sync.emulator.engine.seeding import apply_seed
 from hmrc_sync.emulator.engine.state import Emulator
+from hmrc_sync.errors import HmrcSyncError
+
+
+class _EmulatorGroup(click.Group):
+    """``emulator`` runs the emulator; its one subcommand (``add-user``) loads lazily."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return ["add-user"]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name != "add-user":
+            return None
+        from hmrc_sync.commands.emulator_users import add_user
+
+        return add_user
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except HmrcSyncError as error:  # also under ``python -m hmrc_sync.emulator``
+            exit_with_error(error)
 
 
 def _default(cls: type[Any], name: str) -> Any:
@@ -48,7 +78,7 @@ class Options:
     port: int = 9090
     client_id: str | None = None
     client_secret: str | None = field(default=None, repr=False)
-    redirect_uris: tuple[str, ...] = (DEFAULT_REDIRECT_URI,)
+    redirect_uris: tuple[str, ...] = ()  # none given: DEFAULT_REDIRECT_URI for a new app
     config: EmulatorConfig = field(default_factory=EmulatorConfig)
 
     @classmethod
@@ -71,22 +101,65 @@ def build(options: Options) -> tuple[FastAPI, ApplicationConfig]:
     """The app, and the application whose credentials are printed (registered if needed).
 
     ``--client-id`` registers that application; otherwise the first application already known
-    (from ``--state`` or ``--seed``) is used, and failing that a new one is generated.
+    (from ``--state`` or ``--seed``) is used, and failing that a new one is generated. Redirect
+    URIs given with ``--redirect-uri`` are added to a reused application, never ignored.
     """
     app = create_emulator_app(options.config)
     emulator: Emulator = app.state.emulator
     if options.client_id is None and options.client_secret is None and emulator.applications:
-        return app, next(iter(emulator.applications.values()))
+        application = next(iter(emulator.applications.values()))
+        missing = tuple(
+            uri for uri in options.redirect_uris if uri not in application.redirect_uris
+        )
+        if missing:
+            application = replace(application, redirect_uris=(*application.redirect_uris, *missing))
+            emulator.register_application(application)
+        return app, application
     application = ApplicationConfig(
         client_id=options.client_id or secrets.token_urlsafe(21),
         client_secret=SecretStr(options.client_secret or secrets.token_hex(18)),
-        redirect_uris=options.redirect_uris,
+        redirect_uris=options.redirect_uris or (DEFAULT_REDIRECT_URI,),
     )
     emulator.register_application(application)
     return app, application
 
 
-def banner(options: Options, application: ApplicationConfig) -> str:
+@dataclass(frozen=True)
+class ReadyUser:
+    """A test user to show in the banner; ``password`` is known only for users made now or
+    given in the seed file."""
+
+    user_id: str
+    password: str | None = field(repr=False)
+    sa_utr: str | None
+    nino: str | None
+
+
+def ready_users(app: FastAPI, options: Options, today: dt.date | None = None) -> list[ReadyUser]:
+    """Every test user the emulator holds; when it holds none, a starter user with three
+    seeded tax years (``emulator.data.starter``) is created first."""
+    emulator: Emulator = app.state.emulator
+    passwords: dict[str, str] = {}
+    if options.config.seed_file is not None:
+        for item in read_seed(options.config.seed_file).get("users", []):
+            if item.get("userId") and item.get("password"):
+                passwords[str(item["userId"])] = str(item["password"])
+    if not emulator.users:
+        password = new_password(emulator.rng)
+        seed = {"users": [starter_user(today or emulator.today(), password)]}
+        apply_seed(emulator, seed)
+        emulator.save()
+        (user_id,) = emulator.users
+        passwords[user_id] = password
+    return [
+        ReadyUser(user.user_id, passwords.get(user.user_id), user.sa_utr, user.nino)
+        for user in emulator.users.values()
+    ]
+
+
+def banner(
+    options: Options, application: ApplicationConfig, users: Sequence[ReadyUser] = ()
+) -> str:
     host = "127.0.0.1" if options.host in ("0.0.0.0", "::") else options.host  # noqa: S104
     base = f"http://{host}:{options.port}"
     secret = application.client_secret.get_secret_value()
@@ -103,11 +176,36 @@ def banner(options: Options, application: ApplicationConfig) -> str:
             f"  export HMRC_SYNC_CLIENT_ID={application.client_id}",
             f"  export HMRC_SYNC_CLIENT_SECRET={secret}",
             f"  export HMRC_SYNC_REDIRECT_URI={application.redirect_uris[0]}",
+            *_user_lines(users),
         ]
     )
 
 
-@click.command("emulator", context_settings={"help_option_names": ["-h", "--help"]})
+def _user_lines(users: Sequence[ReadyUser]) -> list[str]:
+    if not users:
+        return []
+    first = users[0]
+    lines = [f"  export HMRC_SYNC_UTR={first.sa_utr}"] if first.sa_utr else []
+    lines += [f"  export HMRC_SYNC_NINO={first.nino}"] if first.nino else []
+    lines.append("Test users (type these on the emulator's sign-in page):")
+    for user in users:
+        password = user.password or "(as printed when it was made)"
+        ids = ", ".join(
+            f"{label} {value}"
+            for label, value in (("UTR", user.sa_utr), ("NINO", user.nino))
+            if value
+        )
+        lines.append(f"  user id {user.user_id}  password {password}  ({ids or 'no identifiers'})")
+    lines.append("More: hmrc-sync emulator add-user (with the export lines above in your shell)")
+    return lines
+
+
+@click.group(
+    "emulator",
+    cls=_EmulatorGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",
@@ -121,7 +219,8 @@ def banner(options: Options, application: ApplicationConfig) -> str:
     "seed_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="JSON seed file preloading applications, test users, grants and tax-year data "
-    "(format: hmrc_sync/emulator/engine/seeding.py). Users already in --state are skipped.",
+    "(format: the emulator seed-file page of the documentation, docs/emulator-seed.md in "
+    "the source). Users already in --state are skipped.",
 )
 @click.option(
     "--state",
@@ -139,9 +238,8 @@ def banner(options: Options, application: ApplicationConfig) -> str:
     "--redirect-uri",
     "redirect_uris",
     multiple=True,
-    default=(DEFAULT_REDIRECT_URI,),
-    show_default=True,
-    help="A redirect URI of the application (repeat for several).",
+    help="A redirect URI of the application (repeat for several). Default for a new "
+    f"application: {DEFAULT_REDIRECT_URI}; added to an application reused from --state/--seed.",
 )
 @click.option(
     "--rate-limit",
@@ -201,20 +299,38 @@ def banner(options: Options, application: ApplicationConfig) -> str:
     "--control-api", is_flag=True, help="Mount the fault/clock control API under /emulator/control."
 )
 @click.option("--random-seed", type=int, help="Seed for generated test users and fault randomness.")
-def emulator_command(**given: Any) -> None:
+@click.pass_context
+def emulator_command(ctx: click.Context, /, **given: Any) -> None:
     """Run a local HMRC emulator: OAuth pages and token endpoint, test users, test data, the
     Individual Tax/Income/Employment/Benefits, National Insurance and MTD employments APIs,
     the fraud-prevention validator, rate limits and fault injection.
 
-    With no options it registers one application subscribed to every emulated API and prints
-    its credentials and the HMRC_SYNC_* variables that point hmrc-sync at the emulator.
+    With no options it registers one application subscribed to every emulated API, creates a
+    test user with three seeded tax years (two employers in one, the current year not yet
+    available) unless --state/--seed already hold users, and prints the HMRC_SYNC_* variables
+    that point hmrc-sync at it and each test user's id and password. The seed-file format:
+    https://github.com/viktorbarzin/hmrc-sync/blob/main/docs/emulator-seed.md
+
+    \b
+    Examples:
+      hmrc-sync emulator
+      hmrc-sync emulator --state ~/emulator.json --seed my-seed.json
+      hmrc-sync emulator add-user
     """
+    if ctx.invoked_subcommand is not None:
+        if any(ctx.get_parameter_source(name) != ParameterSource.DEFAULT for name in given):
+            raise click.UsageError(
+                f"the emulator's options apply when starting it, not to {ctx.invoked_subcommand}"
+            )
+        return
     import uvicorn
 
     options = Options.from_command_line(given)
+    require_free_port(options.host, options.port)
     try:
         app, application = build(options)
+        users = ready_users(app, options)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(banner(options, application))
+    click.echo(banner(options, application, users))
     uvicorn.run(app, host=options.host, port=options.port, log_level="info")

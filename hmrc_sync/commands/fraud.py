@@ -81,6 +81,11 @@ def fraud_headers(
     be collected are sent empty, as the specification prescribes.
 
     Exit code 0 only when the verdict is valid (warnings allowed).
+
+    \b
+    Examples:
+      hmrc-sync fraud-headers
+      hmrc-sync fraud-headers --validate
     """
     from hmrc_sync.fraud_headers import build_batch_headers
     from hmrc_sync.fraud_headers.collector import collect_batch_context

@@ -9,14 +9,19 @@ import click
 
 from hmrc_sync.commands.common import database_option, make_container, require_migrated
 from hmrc_sync.commands.params import TaxYearParam
-from hmrc_sync.payslips import import_p60_csv, import_payslips_csv, make_payslip_source
-from hmrc_sync.settings import PayslipSourceKind
+from hmrc_sync.payslips.csvfile import plural
 from hmrc_sync.taxyear import TaxYear
 
 
 @click.group()
 def payslips() -> None:
-    """Import payslips and P60s into hmrc-sync, or list what the payslip source holds."""
+    """Import payslips and P60s into hmrc-sync, or list what the payslip source holds.
+
+    \b
+    Examples:
+      hmrc-sync payslips import payslips.csv
+      hmrc-sync payslips list
+    """
 
 
 @payslips.command("import")
@@ -35,8 +40,15 @@ def payslips() -> None:
     "national_insurance, and optionally tax_code, employer_paye_ref, previous_pay, "
     "previous_tax, student_loan, postgraduate_loan).",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and check the file and show what it holds; change nothing (no database needed).",
+)
 @database_option
-def import_file(file: Path, skip_bad: bool, is_p60: bool, database_url: str | None) -> None:
+def import_file(
+    file: Path, skip_bad: bool, is_p60: bool, dry_run: bool, database_url: str | None
+) -> None:
     """Import a CSV file of payslips (or P60s) into hmrc-sync's own tables.
 
     The columns are payslip-ingest's: pay_date, gross_pay, income_tax and
@@ -49,7 +61,23 @@ def import_file(file: Path, skip_bad: bool, is_p60: bool, database_url: str | No
     again adds nothing; a row whose figures changed is updated. Every bad row is reported
     with its line number. Set HMRC_SYNC_PAYSLIP_SOURCE=table (the default) to reconcile
     against these tables.
+
+    Column names match whatever their case and spacing (Pay Date = pay_date); the separator
+    may be a comma, a semicolon or a tab. Example files:
+    https://github.com/viktorbarzin/hmrc-sync/tree/main/docs/examples
+
+    \b
+    Examples:
+      hmrc-sync payslips import --dry-run payslips.csv
+      hmrc-sync payslips import payslips.csv
+      hmrc-sync payslips import --p60 p60s.csv
     """
+    from hmrc_sync.payslips import import_p60_csv, import_payslips_csv
+    from hmrc_sync.settings import PayslipSourceKind
+
+    if dry_run:
+        _dry_run(file, is_p60, skip_bad)
+        return
     container = make_container(database_url)
     try:
         require_migrated(container)
@@ -68,13 +96,39 @@ def import_file(file: Path, skip_bad: bool, is_p60: bool, database_url: str | No
         )
 
 
+def _dry_run(file: Path, is_p60: bool, skip_bad: bool) -> None:
+    from hmrc_sync.payslips.csvfile import read_p60_csv, read_payslips_csv
+
+    read = read_p60_csv(file) if is_p60 else read_payslips_csv(file)
+    if read.problems and not skip_bad:
+        read.raise_for_problems()
+    kind = "P60" if is_p60 else "payslip"
+    per_year: Counter[tuple[str, str]] = Counter(
+        (item.tax_year.hmrc, item.employer or "(employer not named)") for item in read.items
+    )
+    click.echo(
+        f"{file.name}: would import {plural(len(read.items), kind)} (dry run: nothing changed)"
+    )
+    for (year, employer), count in sorted(per_year.items()):
+        click.echo(f"  {year}  {employer}: {plural(count, kind)}")
+    for problem in read.problems:
+        click.echo(f"  would skip {problem}", err=True)
+
+
 @payslips.command("list")
 @click.option(
     "--tax-year", "tax_year", type=TaxYearParam(), help="Only this tax year (e.g. 2024-25)."
 )
 @database_option
 def list_payslips(tax_year: TaxYear | None, database_url: str | None) -> None:
-    """List the payslips and P60s the configured source (HMRC_SYNC_PAYSLIP_SOURCE) holds."""
+    """List the payslips and P60s the configured source (HMRC_SYNC_PAYSLIP_SOURCE) holds.
+
+    \b
+    Example:
+      hmrc-sync payslips list --tax-year 2024-25
+    """
+    from hmrc_sync.payslips import make_payslip_source
+
     years = None if tax_year is None else [tax_year]
     container = make_container(database_url)
     try:
@@ -88,7 +142,7 @@ def list_payslips(tax_year: TaxYear | None, database_url: str | None) -> None:
     click.echo(f"source: {source.name}")
     per_year = Counter((slip.tax_year, slip.employer) for slip in slips)
     for (year, employer), count in sorted(per_year.items(), reverse=True):
-        click.echo(f"{year.hmrc}  {employer or '(employer not named)'}: {count} payslip(s)")
+        click.echo(f"{year.hmrc}  {employer or '(employer not named)'}: {plural(count, 'payslip')}")
         for slip in (s for s in slips if s.tax_year == year and s.employer == employer):
             click.echo(
                 f"  {slip.pay_date}  taxable {slip.taxable_basis:>12,.2f}  tax "

@@ -99,7 +99,10 @@ def reconcile(
       8  no mismatch, but something needs review (a cause was only inferred)
       9  nothing to reconcile: no payslips, P60s or HMRC figures
 
-    Example: hmrc-sync reconcile --tax-year 2024-25 --format json
+    \b
+    Examples:
+      hmrc-sync reconcile
+      hmrc-sync reconcile --tax-year 2024-25 --format json
     """
     years = combine_tax_years(tax_years)
     container = make_container(database_url)
@@ -108,6 +111,13 @@ def reconcile(
         result = reconcile_and_store(container, years, tolerance=tolerance, tax_code=tax_code)
     finally:
         container.close()
+    if not result.findings and output == "table":
+        click.echo(
+            "nothing to reconcile yet: no HMRC figures, payslips or P60s are stored. Fetch "
+            "HMRC's figures with `hmrc-sync sync --tax-year all` and import payslips with "
+            "`hmrc-sync payslips import FILE.csv` (README: Importing payslips)."
+        )
+        return
     render = {"table": as_table, "json": as_json, "csv": as_csv}[output]
     click.echo(render(result), nl=output != "csv")
     if result.exit_code is not ExitCode.OK:

@@ -9,8 +9,6 @@ import click
 
 from hmrc_sync.commands.common import database_option, make_container, require_migrated
 from hmrc_sync.commands.params import ALL_YEARS, TaxYearsParam
-from hmrc_sync.metrics import push_metrics
-from hmrc_sync.sync.jobs import run_sync_job
 from hmrc_sync.sync.model import SyncSource, Trigger, resolve_tax_years
 from hmrc_sync.taxyear import TaxYear
 
@@ -53,7 +51,15 @@ def sync(
     Exit codes: 0 done (including years HMRC has not published yet); 3 re-authorisation
     required (run `hmrc-sync auth login`); 4 HMRC unavailable; 5 partly done (some years
     failed). A 404 from HMRC never deletes anything.
+
+    \b
+    Examples:
+      hmrc-sync sync
+      hmrc-sync sync --tax-year all --json
     """
+    from hmrc_sync.metrics import push_metrics
+    from hmrc_sync.sync.jobs import run_sync_job
+
     years = resolve_tax_years("all") if tax_years == ALL_YEARS else list(tax_years)
     container = make_container(database_url)
     try:

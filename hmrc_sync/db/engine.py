@@ -8,6 +8,7 @@ timeout so several processes can share one file.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -60,7 +61,7 @@ def make_engine(raw_url: str, **kwargs: Any) -> Engine:
     url = normalise_url(raw_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
-            Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _create_private(Path(url.database).expanduser())
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _prepare_sqlite)
         event.listen(engine, "begin", _begin_immediate)
@@ -68,6 +69,21 @@ def make_engine(raw_url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, pool_pre_ping=True, **kwargs)
         event.listen(engine, "connect", _prepare_postgres)
     return engine
+
+
+def sqlite_file(raw_url: str) -> Path | None:
+    """The file of a SQLite URL (None for PostgreSQL or an in-memory database)."""
+    url = normalise_url(raw_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database).expanduser()
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file readable by its owner only (0600): it holds pay and tax."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 def _prepare_sqlite(dbapi_connection: Any, _record: Any) -> None:

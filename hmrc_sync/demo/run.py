@@ -3,7 +3,9 @@
 It starts the HMRC emulator in-process on a loopback port, creates a test user, seeds the last
 three tax years (the previous year with two employers; the current year not yet reconciled),
 walks the emulator's sign-in and grant pages over HTTP as a browser would, stores the grant
-in a demo token file (never your real one), and syncs every year into the database.
+in a demo token file (never your real one), and syncs every year into the demo's own
+SQLite database (``demo.db`` in the ``demo`` folder of the user data directory, unless
+``--database-url`` names another); ``reset_demo`` removes only those files.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pydantic import SecretStr
 
 from hmrc_sync.bootstrap import Container, bootstrap
 from hmrc_sync.client.ratelimit import RateLimiter
-from hmrc_sync.db.engine import upgrade
+from hmrc_sync.db.engine import mask_url, upgrade
 from hmrc_sync.demo.sample_payslips import SampleYear, sample_year, write_payslips_csv
 from hmrc_sync.emulator import driver
 from hmrc_sync.emulator.app import create_emulator_app
@@ -31,7 +33,7 @@ from hmrc_sync.emulator.inprocess import serve_in_thread
 from hmrc_sync.errors import AuthorisationError
 from hmrc_sync.oauth import grant_from_response, start_authorization, utcnow
 from hmrc_sync.payslips.importer import import_payslips_csv
-from hmrc_sync.settings import DEFAULT_SCOPES, Settings, data_dir, load_settings
+from hmrc_sync.settings import DEFAULT_SCOPES, Settings, TokenStoreKind, data_dir, load_settings
 from hmrc_sync.sync.jobs import JobResult, run_sync_job
 from hmrc_sync.sync.model import SyncReport, Trigger
 from hmrc_sync.taxyear import TaxYear
@@ -105,12 +107,60 @@ class DemoResult:
         return self.job.report
 
 
+DEMO_DATABASE = "demo.db"
+DEMO_GRANT_FILE = "token.json"
+
+
+def demo_dir() -> Path:
+    """The demo's own folder under the user data directory (never the real database's)."""
+    return data_dir() / "demo"
+
+
+def demo_database_url() -> str:
+    return f"sqlite:///{demo_dir() / DEMO_DATABASE}"
+
+
 def demo_settings(database_url: str | None) -> Settings:
-    # The demo's grant goes to its own file: it must never replace the owner's real grant.
-    overrides: dict[str, object] = {"token_file": data_dir() / "demo" / "token.json"}
-    if database_url:
-        overrides["database_url"] = database_url
-    return load_settings(**overrides)
+    """Settings for the demo: its own SQLite database (unless ``database_url`` is given) and
+    its own token file, whatever HMRC_SYNC_DATABASE_URL and HMRC_SYNC_TOKEN_STORE say, so it
+    never writes into the owner's real data or replaces their grant."""
+    demo_dir().mkdir(parents=True, exist_ok=True)
+    return load_settings(
+        database_url=database_url or demo_database_url(),
+        token_store=TokenStoreKind.FILE,
+        token_file=demo_dir() / DEMO_GRANT_FILE,
+    )
+
+
+def demo_files() -> list[Path]:
+    """Every file the demo may have made in its folder (database, its journal, token file
+    and the token store's and refresh's locks)."""
+    folder = demo_dir()
+    names = (
+        DEMO_DATABASE,
+        f"{DEMO_DATABASE}-journal",
+        f"{DEMO_DATABASE}-wal",
+        f"{DEMO_DATABASE}-shm",
+    )
+    token = folder / DEMO_GRANT_FILE
+    return [
+        *(folder / name for name in names),
+        token,
+        *sorted(folder.glob(f"{DEMO_GRANT_FILE}.*")),
+        folder / "refresh.lock",  # the grant's refresh lock sits beside the token file
+    ]
+
+
+def reset_demo() -> list[Path]:
+    """Delete what the demo made in its own folder (and the folder once empty); return the
+    files removed. Nothing outside the demo's folder is touched."""
+    removed = [path for path in demo_files() if path.is_file()]
+    for path in removed:
+        path.unlink()
+    folder = demo_dir()
+    if folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+    return removed
 
 
 def run_demo(
@@ -133,6 +183,7 @@ def run_demo(
     today_date = today or dt.datetime.now(dt.UTC).date()
     years = demo_years(today_date)
     base = demo_settings(database_url)
+    progress(f"Demo data goes to {mask_url(base.database_url)} (not your real database)")
     progress("Starting the HMRC emulator on a loopback port")
     # The test-support calls count against the application's 3 requests/second too, so they
     # take turns with the sync through one limiter.

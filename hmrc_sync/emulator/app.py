@@ -43,6 +43,7 @@ def create_emulator_app(
         openapi_url=None,
     )
     app.state.emulator = emulator
+    app.add_api_route("/", _home, methods=["GET"], include_in_schema=False)
     for module in (oauth, apis, mtd, test_support, fraud):
         app.include_router(module.router())
     if config.faults.control_api:
@@ -53,6 +54,31 @@ def create_emulator_app(
     app.add_middleware(FaultMiddleware, faults=emulator.faults)
     app.middleware("http")(add_deprecation_headers)
     return app
+
+
+_HOME = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>HMRC emulator</title></head>
+<body style="font-family: sans-serif; max-width: 40em; margin: 2em auto">
+<h1>HMRC emulator</h1>
+<p>A local stand-in for HMRC's APIs, sign-in pages and test users, for trying and testing
+hmrc-sync. Nothing here is HMRC, and no real data is held.</p>
+<p>It holds {users} test user(s) and {applications} application(s).</p>
+<h2>What to do</h2>
+<ol>
+<li>Copy the <code>export HMRC_SYNC_...</code> lines that <code>hmrc-sync emulator</code> printed
+into your shell.</li>
+<li>Run <code>hmrc-sync auth login</code> and sign in with a test user's id and password (also
+printed at start; <code>hmrc-sync emulator add-user</code> makes another).</li>
+<li>Run <code>hmrc-sync sync --tax-year all</code>, then <code>hmrc-sync status</code>.</li>
+</ol>
+</body></html>
+"""
+
+
+async def _home(request: Request) -> HTMLResponse:
+    emulator: Emulator = request.app.state.emulator
+    page = _HOME.format(users=len(emulator.users), applications=len(emulator.applications))
+    return HTMLResponse(page)
 
 
 async def _api_error(request: Request, error: Exception) -> Response:

@@ -140,7 +140,9 @@ def chromium_visits(
             from playwright.sync_api import sync_playwright
         except ImportError:
             raise ConfigurationError(
-                "Playwright is not installed: run `uv sync` (it is a development dependency)"
+                "Playwright is not installed: it is the optional `browser` extra; install it with "
+                "`uv sync --extra browser` (or `pip install 'hmrc-sync[browser]'`), then "
+                "`playwright install chromium` unless you point --chromium at Debian's"
             ) from None
         click.echo(
             f"Signing in at {_host(url)} as test user {user_id} in headless Chromium...", err=True

@@ -2,12 +2,15 @@
 
 Every problem is reported with the file's line number: an unknown or missing column on line 1,
 then each bad value on its own line. Blank lines are skipped; a UTF-8 byte-order mark (as
-spreadsheet programs write) is accepted.
+spreadsheet programs write) is accepted. Column names match whatever their case and spacing
+(``Pay Date`` and ``pay-date`` are ``pay_date``), and the separator is detected from the
+header row: a comma, a semicolon or a tab.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,8 +49,34 @@ class CsvRows(Generic[T]):
             raise PayslipFileError(problem_summary(self.path, self.problems), self.problems)
 
 
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """``1 problem``, ``2 problems``."""
+    return f"{count} {word if count == 1 else (words or word + 's')}"
+
+
+SEPARATORS = (",", ";", "\t")
+
+
+def detect_separator(header_line: str) -> str:
+    """The separator the header row uses most (a comma when it uses none)."""
+    counts = {separator: header_line.count(separator) for separator in SEPARATORS}
+    best = max(SEPARATORS, key=lambda separator: counts[separator])
+    return best if counts[best] else ","
+
+
+def canonical_column(name: str, known: tuple[str, ...]) -> str:
+    """``name`` as the known column it means, matched without regard to case, spaces, hyphens
+    or underscores (``Pay Date`` -> ``pay_date``); unchanged (stripped) when none matches."""
+    wanted = _column_key(name)
+    return next((column for column in known if _column_key(column) == wanted), name.strip())
+
+
+def _column_key(name: str) -> str:
+    return re.sub(r"[\s_\-]+", "_", name.strip().lower()).strip("_")
+
+
 def problem_summary(path: Path, problems: tuple[RowProblem, ...]) -> str:
-    lines = [f"{path}: {len(problems)} problem(s); nothing was read from it"]
+    lines = [f"{path}: {plural(len(problems), 'problem')}; nothing was read from it"]
     lines += [f"  {problem}" for problem in problems]
     return "\n".join(lines)
 
@@ -74,9 +103,16 @@ def _read(
     rows: list[tuple[int, T]] = []
     problems: list[RowProblem] = []
     with handle:
-        reader = csv.DictReader(handle)
         try:
-            header = [name.strip() for name in reader.fieldnames or []]
+            separator = detect_separator(handle.readline())
+            handle.seek(0)
+        except UnicodeDecodeError as exc:
+            raise PayslipFileError(f"{path}: line 1: not a CSV file: {exc}") from None
+        reader = csv.DictReader(handle, delimiter=separator)
+        try:
+            header = [
+                canonical_column(name, (*known, *ignored)) for name in reader.fieldnames or []
+            ]
         except (csv.Error, UnicodeDecodeError) as exc:
             raise PayslipFileError(f"{path}: line 1: not a CSV file: {exc}") from None
         problems += _header_problems(header, known, required, ignored)
@@ -112,14 +148,22 @@ def _header_problems(
             RowProblem(
                 1,
                 None,
-                f"unknown column(s) {', '.join(map(repr, unknown))}; "
+                f"unknown {_columns(unknown)} {', '.join(map(repr, unknown))}; "
                 f"known columns are {', '.join(known)}",
             )
         )
     missing = [name for name in required if name not in header]
     if missing:
-        problems.append(RowProblem(1, None, f"missing required column(s) {', '.join(missing)}"))
+        problems.append(
+            RowProblem(1, None, f"missing required {_columns(missing)} {', '.join(missing)}")
+        )
     duplicated = sorted({name for name in header if header.count(name) > 1})
     if duplicated:
-        problems.append(RowProblem(1, None, f"column(s) named twice: {', '.join(duplicated)}"))
+        problems.append(
+            RowProblem(1, None, f"{_columns(duplicated)} named twice: {', '.join(duplicated)}")
+        )
     return problems
+
+
+def _columns(names: list[str]) -> str:
+    return "column" if len(names) == 1 else "columns"

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from hmrc_sync.db.models import P60Record, PayslipRecord
 from hmrc_sync.errors import DatabaseError
-from hmrc_sync.payslips.csvfile import CsvRows, read_p60_csv, read_payslips_csv
+from hmrc_sync.payslips.csvfile import CsvRows, plural, read_p60_csv, read_payslips_csv
 from hmrc_sync.payslips.model import P60, Payslip, PayslipFileError, RowProblem
 from hmrc_sync.payslips.rows import P60_COLUMNS, PAYSLIP_COLUMNS
 
@@ -43,12 +43,12 @@ class ImportReport:
 
     def summary_line(self) -> str:
         line = (
-            f"{self.path.name}: {self.added} {self.kind} added, {self.updated} updated, "
-            f"{self.unchanged} unchanged"
+            f"{self.path.name}: {plural(self.added, self.kind[:-1], self.kind)} added, "
+            f"{self.updated} updated, {self.unchanged} unchanged"
         )
         if self.skipped:
             lines = sorted({problem.line for problem in self.skipped})
-            line += f"; {len(lines)} bad line(s) skipped: " + ", ".join(map(str, lines))
+            line += f"; {plural(len(lines), 'bad line')} skipped: " + ", ".join(map(str, lines))
         return line
 
 

@@ -4,6 +4,9 @@ See ``base`` for the compare-and-set protocol, ``file_store`` and ``vault_store`
 stores, ``codec`` for the stored shape and ``factory`` for choosing one from the settings.
 """
 
+from typing import TYPE_CHECKING
+
+from hmrc_sync import lazy_exports
 from hmrc_sync.tokenstore.base import TokenStore, Versioned, ensure_device_id
 from hmrc_sync.tokenstore.codec import (
     RecordFormatError,
@@ -24,7 +27,18 @@ from hmrc_sync.tokenstore.record import (
     grant_status,
     new_device_id,
 )
-from hmrc_sync.tokenstore.vault_store import VaultTokenStore, required_policy
+
+if TYPE_CHECKING:
+    from hmrc_sync.tokenstore.vault_store import VaultTokenStore, required_policy
+
+# The Vault store imports hvac: only on first use, so a file-store command never pays for it.
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "VaultTokenStore": "hmrc_sync.tokenstore.vault_store",
+        "required_policy": "hmrc_sync.tokenstore.vault_store",
+    },
+)
 
 __all__ = [
     "EXPIRING_SOON",

@@ -1,14 +1,19 @@
-"""Choose and build the token store from ``Settings`` (``HMRC_SYNC_TOKEN_STORE``)."""
+"""Choose and build the token store from ``Settings`` (``HMRC_SYNC_TOKEN_STORE``).
+
+hvac (and the Vault store) are imported only when the Vault store is configured.
+"""
 
 from __future__ import annotations
 
-import hvac
+from typing import TYPE_CHECKING
 
 from hmrc_sync.errors import ConfigurationError, TokenStoreError
 from hmrc_sync.settings import Settings, TokenStoreKind
 from hmrc_sync.tokenstore.base import TokenStore
 from hmrc_sync.tokenstore.file_store import FileTokenStore
-from hmrc_sync.tokenstore.vault_store import VaultTokenStore
+
+if TYPE_CHECKING:
+    import hvac
 
 
 def make_token_store(settings: Settings, *, vault_client: hvac.Client | None = None) -> TokenStore:
@@ -18,6 +23,8 @@ def make_token_store(settings: Settings, *, vault_client: hvac.Client | None = N
     """
     if settings.token_store is TokenStoreKind.FILE:
         return FileTokenStore(settings.token_file)
+    from hmrc_sync.tokenstore.vault_store import VaultTokenStore
+
     owns_client = vault_client is None
     client = vault_client if vault_client is not None else build_vault_client(settings)
     login = None
@@ -34,6 +41,8 @@ def make_token_store(settings: Settings, *, vault_client: hvac.Client | None = N
 
 def kubernetes_login(client: hvac.Client, settings: Settings) -> None:
     """Log in with the pod's ServiceAccount token as ``VAULT_K8S_ROLE`` (Vault kubernetes auth)."""
+    import hvac
+
     assert settings.vault_k8s_role is not None
     try:
         jwt = settings.vault_k8s_jwt_file.read_text(encoding="utf-8").strip()
@@ -56,6 +65,8 @@ def kubernetes_login(client: hvac.Client, settings: Settings) -> None:
 
 def build_vault_client(settings: Settings) -> hvac.Client:
     """An hvac client for VAULT_ADDR with VAULT_TOKEN and the configured HTTP timeout."""
+    import hvac
+
     needs = "HMRC_SYNC_TOKEN_STORE=vault needs VAULT_ADDR and VAULT_TOKEN or VAULT_K8S_ROLE"
     if not settings.vault_addr:
         raise ConfigurationError(

@@ -3,7 +3,9 @@ second run that adds nothing."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import sqlite3
 import subprocess
 import sys
 from decimal import Decimal
@@ -77,3 +79,65 @@ def test_demo_twice(tmp_path: Path) -> None:
     with engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(TaxYearSnapshot)) == 3
     engine.dispose()
+
+
+def _run(tmp_path: Path, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HMRC_SYNC_", "VAULT_"))}
+    env.update(XDG_DATA_HOME=str(tmp_path / "data"), **extra_env)
+    return subprocess.run(
+        [sys.executable, "-m", "hmrc_sync", *args],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_demo_leaves_the_real_database_alone_and_reset_removes_only_its_own(
+    tmp_path: Path,
+) -> None:
+    # A real database, both at the default place and where HMRC_SYNC_DATABASE_URL points.
+    real = tmp_path / "data" / "hmrc-sync" / "hmrc-sync.db"
+    configured = tmp_path / "mine.db"
+    for path in (real, configured):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with sqlite3.connect(path) as connection:
+            connection.execute("CREATE TABLE mine (value TEXT)")
+            connection.execute("INSERT INTO mine VALUES ('real data')")
+        connection.close()
+    before = {path: _digest(path) for path in (real, configured)}
+
+    first = _run(tmp_path, "demo")  # no HMRC_SYNC_DATABASE_URL: the default is the real one
+    assert first.returncode == 0, first.stderr
+    demo_folder = tmp_path / "data" / "hmrc-sync" / "demo"
+    assert str(demo_folder / "demo.db") in first.stdout
+    assert "hmrc-sync demo --reset" in first.stdout
+    second = _run(tmp_path, "demo", HMRC_SYNC_DATABASE_URL=f"sqlite:///{configured}")
+    assert second.returncode == 0, second.stderr
+    assert "sync ok: 0 new snapshots" in second.stdout, "the same demo database both times"
+    assert {path: _digest(path) for path in (real, configured)} == before
+    assert not (tmp_path / "data" / "hmrc-sync" / "token.json").exists()
+
+    keep = demo_folder / "notes.txt"  # not the demo's: reset must leave it
+    keep.write_text("mine", encoding="utf-8")
+    reset = _run(tmp_path, "demo", "--reset")
+    assert reset.returncode == 0, reset.stderr
+    assert "demo.db" in reset.stdout
+    assert "token.json" in reset.stdout
+    assert sorted(path.name for path in demo_folder.iterdir()) == ["notes.txt"]
+    assert {path: _digest(path) for path in (real, configured)} == before
+    keep.unlink()
+    again = _run(tmp_path, "demo", "--reset")
+    assert again.returncode == 0
+    assert "nothing to remove" in again.stdout
+    assert not demo_folder.exists()
+
+    refused = _run(tmp_path, "demo", "--reset", "--database-url", f"sqlite:///{configured}")
+    assert refused.returncode == 2
+    assert "drop a database given with --database-url yourself" in refused.stderr

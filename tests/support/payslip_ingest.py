@@ -6,9 +6,6 @@ them in a throwaway PostgreSQL database to run the dashboard's SQL and the paysl
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 from sqlalchemy import Connection, text
 
 SCHEMA_DDL = """
@@ -56,12 +53,3 @@ def create_payslip_ingest_schema(connection: Connection) -> None:
     for statement in SCHEMA_DDL.split(";"):
         if statement.strip():
             connection.execute(text(statement))
-
-
-def panel_sql(user_infra_md: Path, heading: str) -> str:
-    """The ``rawSql`` of a dashboard panel, exactly as user-infra.md quotes it."""
-    document = user_infra_md.read_text(encoding="utf-8")
-    start = document.index(heading)
-    match = re.search(r"```sql\n(.*?)\n```", document[start:], re.DOTALL)
-    assert match is not None, f"no SQL block after {heading!r}"
-    return match.group(1)

@@ -2,19 +2,31 @@
 
 ``state`` is single-use, expires after 10 minutes and is bound to the browser that started
 the flow (a signed cookie); PKCE S256 is always on. A bad callback stores nothing.
+
+The callback answers on ``/callback`` and on the path of ``HMRC_SYNC_REDIRECT_URI`` (the
+default is ``/oauth/callback``): see ``callback_paths``. On a laptop, ``/authorize`` opened
+on one loopback name (``127.0.0.1``) while the redirect URI names another (``localhost``)
+first moves the browser to the redirect URI's origin, since the state cookie is kept per
+host and would not be sent back.
 """
 
 from __future__ import annotations
 
 import logging
 from typing import Annotated
+from urllib.parse import urlsplit, urlunsplit
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import SecretStr
 
 from hmrc_sync.app.deps import AppState, StateDep
-from hmrc_sync.app.pages import OwnerDep, message_page, owner_login_page, too_many_attempts
+from hmrc_sync.app.pages import (
+    message_page,
+    owner_login_page,
+    require_owner,
+    too_many_attempts,
+)
 from hmrc_sync.app.security import (
     OWNER_COOKIE,
     OWNER_COOKIE_MAX_AGE,
@@ -77,9 +89,35 @@ def owner_logout(state: StateDep, request: Request) -> Response:
     return response
 
 
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+
+
+def callback_paths(redirect_uri: str) -> tuple[str, ...]:
+    """``/callback`` and the redirect URI's own path, where HMRC sends the browser back."""
+    path = urlsplit(redirect_uri).path or "/"
+    return ("/callback",) if path == "/callback" else ("/callback", path)
+
+
+def loopback_origin_move(request: Request, redirect_uri: str) -> str | None:
+    """Where to send a browser that opened ``/authorize`` on another loopback origin than the
+    redirect URI's (``127.0.0.1`` vs ``localhost``), or None. Only loopback names are
+    compared: behind a proxy the request's own host says nothing about the browser's."""
+    target = urlsplit(redirect_uri)
+    here = urlsplit(str(request.url))
+    if target.hostname not in LOOPBACK_HOSTS or here.hostname not in LOOPBACK_HOSTS:
+        return None
+    if (target.scheme, target.netloc) == (here.scheme, here.netloc):
+        return None
+    return urlunsplit((target.scheme, target.netloc, "/authorize", "", ""))
+
+
 @router.get("/authorize", include_in_schema=False)
-def authorize(state: StateDep, request: Request, _owner: OwnerDep) -> Response:
+def authorize(state: StateDep, request: Request) -> Response:
     settings = state.container.settings
+    moved = loopback_origin_move(request, settings.redirect_uri)
+    if moved is not None:
+        return RedirectResponse(moved, status_code=303)
+    require_owner(state, request)
     if not settings.client_id:
         raise HmrcSyncError("HMRC_SYNC_CLIENT_ID is not set: register an application first")
     pending = start_authorization(
@@ -140,6 +178,14 @@ def callback(
     )
     confirmation.delete_cookie(STATE_COOKIE)
     return confirmation
+
+
+def install_callback(app: FastAPI, redirect_uri: str) -> None:
+    """Answer HMRC's redirect back on the redirect URI's own path too (``/callback`` is on
+    the router)."""
+    for path in callback_paths(redirect_uri):
+        if path != "/callback":
+            app.add_api_route(path, callback, methods=["GET"], include_in_schema=False)
 
 
 def _refuse(state: AppState, request: Request, message: str) -> HTMLResponse:

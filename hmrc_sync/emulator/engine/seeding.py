@@ -1,37 +1,11 @@
-"""Seeding the emulator from a seed file (``--seed FILE``; ``docs/`` has an example).
+"""Seeding the emulator from a seed file (``--seed FILE``).
 
-Seed file (JSON, every key optional)::
-
-    {
-      "applications": [{"clientId": "...", "clientSecret": "...",
-                        "redirectUris": ["http://localhost:8080/oauth/callback"],
-                        "subscriptions": ["individual-income", "..."], "name": "..."}],
-      "users": [{
-        "userId": "945350439195", "password": "bLohysg8utsa",
-        "serviceNames": ["self-assessment", "national-insurance", "mtd-income-tax"],
-        "saUtr": "1000057161", "nino": "PE938808A", "mtdItId": "...",
-        "firstName": "Ida", "lastName": "Newton",
-        "taxYears": {
-          "2024-25": {
-            "scenario": "HAPPY_PATH_1",
-            "employers": [{"payeReference": "123/AB456", "name": "Acme Ltd",
-                           "pay": 31250.00, "tax": 4120.40, "offPayrollWorker": false}],
-            "individual-income": {"...": "an explicit Individual Income body"},
-            "national-insurance": "HAPPY_PATH_2",
-            "individuals-employments-income": {"employments": [{"employerName": "..."}]},
-            "availability": {"reconciledOn": "2025-06-20", "withdrawnOn": null}
-          }
-        },
-        "grants": [{"clientId": "...", "scopes": ["read:individual-income"],
-                    "refreshToken": "...", "accessToken": "..."}]
-      }]
-    }
-
-Per year, ``scenario`` fills every annual-summary API (Tax, Income, Employment, Benefits,
-National Insurance) with HMRC's scenario; ``employers`` then replaces Tax, Income, Employment
-and Benefits with bodies built from the figures; an API named explicitly (a body, or a
-scenario name) wins over both. A user whose ``userId`` is already in the state is skipped, so
-``--seed`` and ``--state`` together seed once.
+The format is documented in ``docs/emulator-seed.md``, with an example in
+``docs/examples/emulator-seed.json``. Per year, ``scenario`` fills every annual-summary API
+with HMRC's scenario; ``employers`` then replaces Tax, Income, Employment and Benefits with
+bodies built from the figures; an API named explicitly (a body, or a scenario name) wins over
+both. A user whose ``userId`` is already in the state is skipped, so ``--seed`` and
+``--state`` together seed once.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The dashboard's Panel 10 SQL, exactly as written in user-infra.md, runs on our tables."""
+"""The dashboard's Panel 10 SQL, exactly as written in user-infra.md (copied to
+tests/data/dashboard/panel-10.sql), runs on our tables."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy import insert, text
 
 from hmrc_sync.db.engine import make_engine, upgrade
 from hmrc_sync.db.models import TaxYearSnapshot
-from tests.support.payslip_ingest import create_payslip_ingest_schema, panel_sql
+from tests.support.payslip_ingest import create_payslip_ingest_schema
 
 
 def _snapshot(tax_year: str, ref: str, day: int, gross: str, tax: str) -> dict[str, object]:
@@ -28,9 +29,9 @@ def _snapshot(tax_year: str, ref: str, day: int, gross: str, tax: str) -> dict[s
 
 
 def test_panel_10_runs_unmodified_and_returns_the_latest_snapshot(
-    postgres_url: str, shared: Path
+    postgres_url: str, published: Path
 ) -> None:
-    sql = panel_sql(shared / "docs" / "user-infra.md", "### 1.2 Panel 10")
+    sql = (published / "dashboard" / "panel-10.sql").read_text(encoding="utf-8").strip()
     assert sql.startswith("WITH latest AS")
     assert "hmrc_sync.tax_year_snapshot" in sql
     engine = make_engine(postgres_url)

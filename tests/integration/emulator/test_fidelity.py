@@ -1,5 +1,5 @@
 """The emulator answers like HMRC's published examples, scenarios and schemas
-(``../shared/hmrc-fixtures``): same fields, same types, same codes and messages."""
+(``tests/data/hmrc-fixtures``): same fields, same types, same codes and messages."""
 
 from __future__ import annotations
 
@@ -81,11 +81,12 @@ def _load_yaml(path: Path) -> Any:
 @pytest.mark.parametrize("api", sorted(ANNUAL_APIS))
 @pytest.mark.parametrize("scenario", ["HAPPY_PATH_1", "HAPPY_PATH_2"])
 def test_paye_scenarios_are_created_and_served_digit_for_digit(
-    shared: Path, client: TestClient, app_token: str, owner: Granted, api: str, scenario: str
+    published: Path, client: TestClient, app_token: str, owner: Granted, api: str, scenario: str
 ) -> None:
     word, folder, _ = ANNUAL_APIS[api]
     expected = read_json(
-        shared / f"hmrc-fixtures/paye-des-stub/resources/public/scenarios/{folder}/{scenario}.json"
+        published
+        / f"hmrc-fixtures/paye-des-stub/resources/public/scenarios/{folder}/{scenario}.json"
     )
     utr = str(owner.user.sa_utr)
     url = f"/individual-paye-test-support/sa/{utr}/{word}/annual-summary/{YEAR}"
@@ -98,9 +99,9 @@ def test_paye_scenarios_are_created_and_served_digit_for_digit(
 
 @pytest.mark.parametrize("scenario", ["HAPPY_PATH_1", "HAPPY_PATH_2"])
 def test_ni_scenarios_are_created_and_served_digit_for_digit(
-    shared: Path, client: TestClient, app_token: str, owner: Granted, scenario: str
+    published: Path, client: TestClient, app_token: str, owner: Granted, scenario: str
 ) -> None:
-    stub = shared / "hmrc-fixtures/national-insurance-des-stub/resources/public"
+    stub = published / "hmrc-fixtures/national-insurance-des-stub/resources/public"
     expected = read_json(stub / f"scenarios/{scenario}.json")
     utr = str(owner.user.sa_utr)
     url = f"/national-insurance-test-support/sa/{utr}/annual-summary/{YEAR}"
@@ -112,17 +113,18 @@ def test_ni_scenarios_are_created_and_served_digit_for_digit(
     name = "responseHappyPath1" if scenario == "HAPPY_PATH_1" else "responseHappyPath2"
     assert_same_shape(parse_json(response.content), examples[name]["value"])
     # And the public NI 1.1 schema's required fields are all there.
-    schemas = _load_yaml(shared / "hmrc-fixtures" / NI_OAS)["components"]["schemas"]
+    schemas = _load_yaml(published / "hmrc-fixtures" / NI_OAS)["components"]["schemas"]
     summary = schemas["nationalInsuranceSaAnnualSummaryResponse"]
     assert set(summary["required"]) <= set(parse_json(response.content))
 
 
 @pytest.mark.parametrize("version", ["1.0", "2.0", "2.1"])
 def test_paye_test_support_oas_examples(
-    shared: Path, client: TestClient, app_token: str, owner: Granted, version: str
+    published: Path, client: TestClient, app_token: str, owner: Granted, version: str
 ) -> None:
     oas = _load_yaml(
-        shared / f"hmrc-fixtures/paye-des-stub/resources/public/api/conf/{version}/application.yaml"
+        published
+        / f"hmrc-fixtures/paye-des-stub/resources/public/api/conf/{version}/application.yaml"
     )
     examples = oas["components"]["examples"]
     utr = str(owner.user.sa_utr)
@@ -141,9 +143,9 @@ def test_paye_test_support_oas_examples(
 
 @pytest.mark.parametrize("api", sorted(ANNUAL_APIS))
 def test_api_oas_200_example_is_the_happy_path(
-    shared: Path, client: TestClient, app_token: str, owner: Granted, api: str
+    published: Path, client: TestClient, app_token: str, owner: Granted, api: str
 ) -> None:
-    oas = _load_yaml(shared / "hmrc-fixtures" / ANNUAL_APIS[api][2] / "application.yaml")
+    oas = _load_yaml(published / "hmrc-fixtures" / ANNUAL_APIS[api][2] / "application.yaml")
     (operation,) = (item["get"] for item in oas["paths"].values())
     example = operation["responses"]["200"]["content"]["application/json"]["example"]
     accepted = oas["components"]["parameters"]["acceptHeader"]["schema"]["enum"]
@@ -172,10 +174,10 @@ def _trigger(client: TestClient, emulator: Emulator, owner: Granted, api: str, c
 
 @pytest.mark.parametrize("api", [*sorted(ANNUAL_APIS), "national-insurance"])
 def test_api_oas_error_examples(
-    shared: Path, client: TestClient, emulator: Emulator, owner: Granted, api: str
+    published: Path, client: TestClient, emulator: Emulator, owner: Granted, api: str
 ) -> None:
     path = ANNUAL_APIS[api][2] + "/application.yaml" if api in ANNUAL_APIS else NI_OAS
-    oas = _load_yaml(shared / "hmrc-fixtures" / path)
+    oas = _load_yaml(published / "hmrc-fixtures" / path)
     (operation,) = (item["get"] for item in oas["paths"].values())
     seen = set()
     for status, answer in operation["responses"].items():
@@ -191,10 +193,10 @@ def test_api_oas_error_examples(
 
 
 def test_tax_year_schema_example_is_accepted(
-    shared: Path, client: TestClient, owner: Granted
+    published: Path, client: TestClient, owner: Granted
 ) -> None:
     schema = read_json(
-        shared / "hmrc-fixtures/api-documentation-frontend/public/common/schemas/tax-year.json"
+        published / "hmrc-fixtures/api-documentation-frontend/public/common/schemas/tax-year.json"
     )
     example = schema["example"]
     ok = _get(client, owner.access_token, "individual-income", str(owner.user.sa_utr), example)
@@ -205,9 +207,9 @@ def test_tax_year_schema_example_is_accepted(
 
 # --------------------------------------------------------------------------- Create Test User
 def test_create_test_user_matches_example_and_schema(
-    shared: Path, client: TestClient, app_token: str
+    published: Path, client: TestClient, app_token: str
 ) -> None:
-    conf = shared / "hmrc-fixtures/api-platform-test-user/resources/public/api/conf/1.0"
+    conf = published / "hmrc-fixtures/api-platform-test-user/resources/public/api/conf/1.0"
     request = read_json(conf / "examples/create-individual-request.json")
     example = read_json(conf / "examples/create-individual-response.json")
     response = client.post(
@@ -228,8 +230,10 @@ def test_create_test_user_matches_example_and_schema(
     assert body["emailAddress"] == body["userFullName"].replace(" ", ".").lower() + "@example.com"
 
 
-def test_create_test_user_services_shape(shared: Path, client: TestClient, app_token: str) -> None:
-    conf = shared / "hmrc-fixtures/api-platform-test-user/resources/public/api/conf/1.0"
+def test_create_test_user_services_shape(
+    published: Path, client: TestClient, app_token: str
+) -> None:
+    conf = published / "hmrc-fixtures/api-platform-test-user/resources/public/api/conf/1.0"
     response = client.get("/create-test-user/services", headers=api_headers(app_token, "1.0"))
     assert validate(response.json(), conf / "schemas/get-services-response.json") == []
     keys = {item["key"] for item in response.json()}
@@ -246,15 +250,15 @@ def _mtd(client: TestClient, owner: Granted, path: str, **headers: str) -> Any:
     )
 
 
-def test_mtd_accept_version_is_the_oas_one(shared: Path) -> None:
-    headers = _load_yaml(shared / "hmrc-fixtures" / IEI / "common/headers.yaml")
+def test_mtd_accept_version_is_the_oas_one(published: Path) -> None:
+    headers = _load_yaml(published / "hmrc-fixtures" / IEI / "common/headers.yaml")
     assert headers["components"]["parameters"]["acceptHeader"]["schema"]["enum"] == [accept("2.0")]
 
 
 def test_mtd_default_answers_are_hmrcs_examples(
-    shared: Path, client: TestClient, owner: Granted
+    published: Path, client: TestClient, owner: Granted
 ) -> None:
-    examples = shared / "hmrc-fixtures" / IEI / "examples/employments"
+    examples = published / "hmrc-fixtures" / IEI / "examples/employments"
     employment_id = "4557ecb5-fd32-48cc-81f5-e6acd1099f3c"
     listed = _mtd(client, owner, YEAR)
     assert listed.status_code == 200
@@ -276,7 +280,7 @@ def test_mtd_default_answers_are_hmrcs_examples(
     assert (
         validate(
             hmrc.json(),
-            shared / "hmrc-fixtures" / IEI / "schemas/employments_retrieve_response.json",
+            published / "hmrc-fixtures" / IEI / "schemas/employments_retrieve_response.json",
         )
         == []
     )
@@ -294,10 +298,10 @@ def test_mtd_default_answers_are_hmrcs_examples(
     ],
 )
 def test_mtd_financial_details_examples(
-    shared: Path, client: TestClient, owner: Granted, year: str, source: str, file: str
+    published: Path, client: TestClient, owner: Granted, year: str, source: str, file: str
 ) -> None:
     expected = read_json(
-        shared / "hmrc-fixtures" / IEI / "examples/employments/financialDetails" / file
+        published / "hmrc-fixtures" / IEI / "examples/employments/financialDetails" / file
     )
     path = f"{year}/4557ecb5-fd32-48cc-81f5-e6acd1099f3c/financial-details?source={source}"
     assert_identical(parse_json(_mtd(client, owner, path).content), expected)
@@ -344,9 +348,9 @@ def _mtd_error_triggers(client: TestClient, emulator: Emulator, owner: Granted) 
 
 
 def test_mtd_error_examples(
-    shared: Path, client: TestClient, emulator: Emulator, owner: Granted
+    published: Path, client: TestClient, emulator: Emulator, owner: Granted
 ) -> None:
-    examples = _load_yaml(shared / "hmrc-fixtures" / IEI / "common/errors.yaml")["components"][
+    examples = _load_yaml(published / "hmrc-fixtures" / IEI / "common/errors.yaml")["components"][
         "examples"
     ]
     triggered = _mtd_error_triggers(client, emulator, owner)
@@ -362,7 +366,7 @@ def test_mtd_error_examples(
         "employments_retrieve",
         "employments_financial_details_retrieve",
     ):
-        oas = _load_yaml(shared / "hmrc-fixtures" / IEI / f"{operation}.yaml")
+        oas = _load_yaml(published / "hmrc-fixtures" / IEI / f"{operation}.yaml")
         for status, answer in oas["responses"].items():
             if str(status) == "200":
                 continue
@@ -374,11 +378,11 @@ def test_mtd_error_examples(
 
 
 def test_mtd_stateful_answers_fit_hmrcs_schemas(
-    shared: Path, client: TestClient, emulator: Emulator, owner: Granted
+    published: Path, client: TestClient, emulator: Emulator, owner: Granted
 ) -> None:
-    schemas = shared / "hmrc-fixtures" / IEI / "schemas"
+    schemas = published / "hmrc-fixtures" / IEI / "schemas"
     example = read_json(
-        shared
+        published
         / "hmrc-fixtures"
         / IEI
         / "examples/employments/financialDetails/retrieve_hmrc_response_TYS.json"
@@ -413,9 +417,9 @@ def test_mtd_stateful_answers_fit_hmrcs_schemas(
 
 # --------------------------------------------------------------------------- fraud validator
 def test_validator_answers_in_the_oas_shape(
-    shared: Path, client: TestClient, app_token: str
+    published: Path, client: TestClient, app_token: str
 ) -> None:
-    oas = _load_yaml(shared / "hmrc-fixtures/txm-fph-validator-api/resolved.1.0.yaml")
+    oas = _load_yaml(published / "hmrc-fixtures/txm-fph-validator-api/resolved.1.0.yaml")
     validate_op = oas["paths"]["/test/fraud-prevention-headers/validate"]["get"]
     content = validate_op["responses"]["200"]["content"]["application/json"]
     properties = set(content["schema"]["properties"])
@@ -443,9 +447,9 @@ def test_validator_answers_in_the_oas_shape(
 
 
 def test_validation_feedback_in_the_oas_shape(
-    shared: Path, client: TestClient, app_token: str, owner: Granted
+    published: Path, client: TestClient, app_token: str, owner: Granted
 ) -> None:
-    oas = _load_yaml(shared / "hmrc-fixtures/txm-fph-validator-api/resolved.1.0.yaml")
+    oas = _load_yaml(published / "hmrc-fixtures/txm-fph-validator-api/resolved.1.0.yaml")
     feedback_op = oas["paths"]["/test/fraud-prevention-headers/{api}/validation-feedback"]["get"]
     schema = feedback_op["responses"]["200"]["content"]["application/json"]["schema"]
     request_schema = schema["properties"]["requests"]["items"]

@@ -108,7 +108,7 @@ def test_skip_bad_imports_the_good_rows_and_lists_the_bad(engine: Engine, tmp_pa
     )
     report = import_payslips_csv(engine, path, skip_bad=True, now=NOW)
     assert (report.added, [p.line for p in report.skipped]) == (2, [3])
-    assert "1 bad line(s) skipped: 3" in report.summary_line()
+    assert "1 bad line skipped: 3" in report.summary_line()
     assert _count(engine) == 2
 
 

@@ -90,7 +90,7 @@ def test_import_then_reconcile_explains_everything(
     assert "0 payslips added, 0 updated, 11 unchanged" in again.output
     assert _invoke(sqlite_url, "payslips", "import", "--p60", str(p60s)).exit_code == 0
     listing = _invoke(sqlite_url, "payslips", "list")
-    assert "2024-25  Example Employer Ltd: 11 payslip(s)" in listing.output
+    assert "2024-25  Example Employer Ltd: 11 payslips" in listing.output
 
     result = _invoke(sqlite_url, "reconcile")
     assert result.exit_code == 0, result.output

@@ -1,4 +1,4 @@
-"""HMRC's published examples, read from ``../shared/hmrc-fixtures`` (never copied into the repo).
+"""HMRC's published examples, read from ``tests/data/hmrc-fixtures`` (see tests/data/README.md).
 
 Each answer is returned as JSON *text*, so tests feed the client exactly what HMRC would send.
 YAML turns numbers into floats; those examples are re-serialised with ``json.dumps`` (whose
@@ -83,10 +83,10 @@ ERROR_SOURCES: dict[str, tuple[str, ...]] = {
 }
 
 
-def success_examples(shared: Path, model_name: str) -> list[Example]:
+def success_examples(published: Path, model_name: str) -> list[Example]:
     globs, oas_files = SUCCESS_SOURCES[model_name]
     found: list[Example] = []
-    root = shared / "hmrc-fixtures"
+    root = published / "hmrc-fixtures"
     for pattern in globs:
         for path in sorted(root.glob(pattern)):
             found.append(Example(str(path.relative_to(root)), path.read_text()))
@@ -98,9 +98,9 @@ def success_examples(shared: Path, model_name: str) -> list[Example]:
     return found
 
 
-def error_examples(shared: Path, api: str) -> list[ErrorExample]:
+def error_examples(published: Path, api: str) -> list[ErrorExample]:
     """Every error example HMRC documents for ``api``'s GET endpoints, with its status."""
-    root = shared / "hmrc-fixtures"
+    root = published / "hmrc-fixtures"
     found: list[ErrorExample] = []
     for name in ERROR_SOURCES[api]:
         path = root / name

@@ -57,8 +57,8 @@ def serve(*responses: httpx.Response | Exception) -> Callable[[httpx.Request], h
     return handler
 
 
-def fixture_response(shared: Path, relative: str) -> httpx.Response:
-    return json_response(200, (shared / relative).read_text(), {"X-CorrelationId": "c-200"})
+def fixture_response(published: Path, relative: str) -> httpx.Response:
+    return json_response(200, (published / relative).read_text(), {"X-CorrelationId": "c-200"})
 
 
 def outcomes(records: list[RequestRecord]) -> list[str]:
@@ -89,12 +89,12 @@ def outcomes(records: list[RequestRecord]) -> list[str]:
     ],
 )  # fmt: skip
 def test_annual_summaries(
-    shared: Path, method: str, fixture: str, path: str, accept: str, check: Callable[[Any], bool]
+    published: Path, method: str, fixture: str, path: str, accept: str, check: Callable[[Any], bool]
 ) -> None:
-    harness = Harness(serve(fixture_response(shared, fixture)))
+    harness = Harness(serve(fixture_response(published, fixture)))
     result = getattr(harness.client, method)("12345 67890", YEAR)
     assert check(result)
-    assert result.raw == json.loads((shared / fixture).read_text(), parse_float=Decimal)
+    assert result.raw == json.loads((published / fixture).read_text(), parse_float=Decimal)
     (request,) = harness.requests
     assert (request.method, request.url.path, request.headers["Accept"]) == ("GET", path, accept)
     assert harness.records == [
@@ -114,11 +114,11 @@ def test_annual_summaries(
     ]
 
 
-def test_list_and_retrieve_employments(shared: Path) -> None:
+def test_list_and_retrieve_employments(published: Path) -> None:
     harness = Harness(
         serve(
-            fixture_response(shared, f"{IEI_EXAMPLES}/list_response.json"),
-            fixture_response(shared, f"{IEI_EXAMPLES}/retrieve_response_hmrc.json"),
+            fixture_response(published, f"{IEI_EXAMPLES}/list_response.json"),
+            fixture_response(published, f"{IEI_EXAMPLES}/retrieve_response_hmrc.json"),
         )
     )
     listing = harness.client.list_employments("aa 123456 a", YEAR)
@@ -139,10 +139,10 @@ def test_list_and_retrieve_employments(shared: Path) -> None:
      (FinancialDetailsSource.USER, "user")],
 )  # fmt: skip
 def test_financial_details_source(
-    shared: Path, source: FinancialDetailsSource | None, query: str
+    published: Path, source: FinancialDetailsSource | None, query: str
 ) -> None:
     fixture = f"{IEI_EXAMPLES}/financialDetails/retrieve_hmrc_response_TYS.json"
-    harness = Harness(serve(fixture_response(shared, fixture)))
+    harness = Harness(serve(fixture_response(published, fixture)))
     kwargs = {"source": source} if source else {}
     details = harness.client.get_employment_financial_details(NINO, YEAR, EMPLOYMENT_ID, **kwargs)
     pay = details.employment.pay
@@ -154,9 +154,9 @@ def test_financial_details_source(
     assert "?" not in harness.records[0].endpoint
 
 
-def test_fraud_header_validation(shared: Path) -> None:
+def test_fraud_header_validation(published: Path) -> None:
     oas = yaml.safe_load(
-        (shared / FIXTURES / "txm-fph-validator-api/resolved.1.0.yaml").read_text()
+        (published / FIXTURES / "txm-fph-validator-api/resolved.1.0.yaml").read_text()
     )
     content = oas["paths"]["/test/fraud-prevention-headers/validate"]["get"]["responses"]["200"]
     answers = [e["value"] for e in content["content"]["application/json"]["examples"].values()]

@@ -56,8 +56,8 @@ def _raise(harness: Harness, api: str) -> HmrcError:
 
 
 @pytest.mark.parametrize("api", sorted(ERROR_SOURCES))
-def test_every_documented_error_has_a_type_and_guidance(shared: Path, api: str) -> None:
-    examples = error_examples(shared, api)
+def test_every_documented_error_has_a_type_and_guidance(published: Path, api: str) -> None:
+    examples = error_examples(published, api)
     assert examples, f"no error examples found for {api}"
     for example in examples:
         harness = Harness(

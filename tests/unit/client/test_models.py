@@ -61,9 +61,9 @@ def _money_values(model: HmrcModel) -> list[Any]:
 
 
 @pytest.mark.parametrize("model_name", sorted(SUCCESS_SOURCES))
-def test_every_hmrc_example_reads_without_loss(shared: Path, model_name: str) -> None:
+def test_every_hmrc_example_reads_without_loss(published: Path, model_name: str) -> None:
     model = MODELS[model_name]
-    examples = success_examples(shared, model_name)
+    examples = success_examples(published, model_name)
     assert examples, f"no HMRC example found for {model_name}"
     for example in examples:
         document = loads(example.text)
@@ -74,9 +74,9 @@ def test_every_hmrc_example_reads_without_loss(shared: Path, model_name: str) ->
         assert all(type(value) is Decimal for value in money), example.source
 
 
-def test_tax_summary_fields_as_hmrc_names_them(shared: Path) -> None:
+def test_tax_summary_fields_as_hmrc_names_them(published: Path) -> None:
     text = (
-        shared / "hmrc-fixtures/paye-des-stub/resources/public/scenarios/individual-tax/"
+        published / "hmrc-fixtures/paye-des-stub/resources/public/scenarios/individual-tax/"
         "HAPPY_PATH_1.json"
     ).read_text()
     summary = hmrc.TaxSummary.from_document(loads(text))
@@ -90,9 +90,9 @@ def test_tax_summary_fields_as_hmrc_names_them(shared: Path) -> None:
     assert summary.refunds.tax_refunded_or_set_off == Decimal("325")
 
 
-def test_national_insurance_keeps_hmrc_capitalisation(shared: Path) -> None:
+def test_national_insurance_keeps_hmrc_capitalisation(published: Path) -> None:
     text = (
-        shared / "hmrc-fixtures/national-insurance-des-stub/resources/public/scenarios/"
+        published / "hmrc-fixtures/national-insurance-des-stub/resources/public/scenarios/"
         "HAPPY_PATH_2.json"
     ).read_text()
     summary = hmrc.NationalInsuranceSummary.from_document(loads(text))

@@ -1,5 +1,5 @@
 """The local validator against the answers HMRC publishes (the Test Fraud Prevention
-Headers API OAS examples in ``../shared/hmrc-fixtures/txm-fph-validator-api``)."""
+Headers API OAS examples in ``tests/data/hmrc-fixtures/txm-fph-validator-api``)."""
 
 from __future__ import annotations
 
@@ -28,8 +28,8 @@ _TextLoader.yaml_implicit_resolvers = {
 }
 
 
-def _oas(shared: Path) -> dict[str, Any]:
-    path = shared / "hmrc-fixtures" / "txm-fph-validator-api" / "resolved.1.0.yaml"
+def _oas(published: Path) -> dict[str, Any]:
+    path = published / "hmrc-fixtures" / "txm-fph-validator-api" / "resolved.1.0.yaml"
     loaded: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextLoader)  # noqa: S506
     return loaded
 
@@ -38,16 +38,16 @@ def _without_spec_version(body: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in body.items() if key != "specVersion"}
 
 
-def _oas_validate_examples(shared: Path) -> dict[str, Any]:
-    operation = _oas(shared)["paths"]["/test/fraud-prevention-headers/validate"]["get"]
+def _oas_validate_examples(published: Path) -> dict[str, Any]:
+    operation = _oas(published)["paths"]["/test/fraud-prevention-headers/validate"]["get"]
     examples: dict[str, Any] = operation["responses"]["200"]["content"]["application/json"][
         "examples"
     ]
     return {name: example["value"] for name, example in examples.items()}
 
 
-def test_answers_match_hmrc_published_validate_examples(shared: Path) -> None:
-    examples = _oas_validate_examples(shared)
+def test_answers_match_hmrc_published_validate_examples(published: Path) -> None:
+    examples = _oas_validate_examples(published)
     inputs = {
         "noFphHeadersProvided": {"Accept": "application/vnd.hmrc.1.0+json"},
         "allFphHeadersValid": WEB_EXAMPLE,
@@ -68,10 +68,10 @@ def test_answers_match_hmrc_published_validate_examples(shared: Path) -> None:
         assert _without_spec_version(answer) == _without_spec_version(examples[name]), name
 
 
-def test_per_header_results_match_hmrc_validation_feedback_example(shared: Path) -> None:
-    operation = _oas(shared)["paths"]["/test/fraud-prevention-headers/{api}/validation-feedback"][
-        "get"
-    ]
+def test_per_header_results_match_hmrc_validation_feedback_example(published: Path) -> None:
+    operation = _oas(published)["paths"][
+        "/test/fraud-prevention-headers/{api}/validation-feedback"
+    ]["get"]
     request = operation["responses"]["200"]["content"]["application/json"]["example"]["requests"][0]
     headers = {entry["header"]: entry["value"] for entry in request["headers"] if "value" in entry}
     verdict = validate_headers(headers, now=datetime.fromisoformat(request["requestTimestamp"]))

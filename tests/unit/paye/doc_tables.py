@@ -1,37 +1,21 @@
-"""Read the rates tables of ``docs/paye-domain.md`` (sections 2.1 and 3.1) for tests.
+"""The rates tables of ``docs/paye-domain.md`` (sections 2.1 and 3.1), for tests.
 
-The tests compare the engine's data and results with figures taken straight from the
-research document, so a typo in either place shows up as a failure.
+``scripts/testdata/convert_published.py`` parses the research document's tables into
+``tests/data/paye-rates/rates.json``; this module reads that copy. The tests compare the
+engine's data and results with those figures, so a typo in either place shows up as a
+failure.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1
-    )
-}
-DASH = "\u2013"  # the doc writes ranges and empty cells with an en dash
-
-
-def _cells(line: str) -> list[str]:
-    return [cell.replace("*", "").strip() for cell in line.strip().strip("|").split("|")]
-
-
-def _money(text: str) -> Decimal:
-    return Decimal(text.replace(",", "").strip())
-
-
-def _upper(text: str) -> Decimal:
-    """The upper limit of a range such as ``32,001-150,000`` (en dash in the doc)."""
-    return _money(text.split(DASH)[1])
+Bands = tuple[tuple[Decimal, Decimal | None], ...]  # (percent, annual upper limit)
 
 
 @dataclass(frozen=True)
@@ -39,8 +23,8 @@ class DocTaxYear:
     start_year: int
     personal_allowance: Decimal
     emergency_code: str
-    ruk: tuple[tuple[Decimal, Decimal | None], ...]  # (percent, annual upper limit)
-    scotland: tuple[tuple[Decimal, Decimal | None], ...]
+    ruk: Bands
+    scotland: Bands
 
 
 @dataclass(frozen=True)
@@ -56,72 +40,47 @@ class DocNiRegime:
     employer: Decimal
 
 
-def income_tax_years(doc: Path) -> dict[int, DocTaxYear]:
-    ruk: dict[int, tuple[Decimal, str, tuple[tuple[Decimal, Decimal | None], ...]]] = {}
-    scotland: dict[int, tuple[tuple[Decimal, Decimal | None], ...]] = {}
-    for line in doc.read_text(encoding="utf-8").splitlines():
-        if not re.match(r"^\| 20\d\d-\d\d \|", line):
-            continue
-        cells = _cells(line)
-        start = int(cells[0][:4])
-        if re.fullmatch(r"\d+L", cells[2]):
-            allowance = _money(cells[1].split("/")[0])
-            bands = ((Decimal(20), _upper(cells[3])), (Decimal(40), _upper(cells[4])))
-            ruk[start] = (allowance, cells[2], (*bands, (Decimal(45), None)))
-        elif "%:" in cells[4]:
-            rows: list[tuple[Decimal, Decimal | None]] = []
-            if cells[1] != DASH:
-                rows.append((Decimal(19), _upper(cells[1])))
-            rows.append((Decimal(20), _upper(cells[2])))
-            if cells[3] != DASH:
-                rows.append((Decimal(21), _upper(cells[3])))
-            rate, span = cells[4].split("%:")
-            rows.append((Decimal(rate), _upper(span)))
-            if cells[5] != DASH:
-                rows.append((Decimal(45), _upper(cells[5])))
-            rows.append((Decimal(cells[6].rstrip("%")), None))
-            scotland[start] = tuple(rows)
-    return {
-        year: DocTaxYear(year, allowance, code, bands, scotland[year])
-        for year, (allowance, code, bands) in ruk.items()
-    }
+def _load(rates: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(rates.read_text(encoding="utf-8"))
+    return loaded
 
 
-def _date(text: str, default_year: int) -> dt.date:
-    parts = text.split()
-    year = int(parts[2]) if len(parts) > 2 else default_year
-    return dt.date(year, _MONTHS[parts[1]], int(parts[0]))
+def _bands(rows: list[list[str | None]]) -> Bands:
+    return tuple(
+        (Decimal(str(rate)), None if upper is None else Decimal(upper)) for rate, upper in rows
+    )
 
 
-def _threshold(text: str) -> tuple[Decimal, Decimal, Decimal]:
-    week, month, year = (_money(part) for part in text.split("/"))
+def _threshold(values: list[str]) -> tuple[Decimal, Decimal, Decimal]:
+    week, month, year = (Decimal(value) for value in values)
     return week, month, year
 
 
-def ni_regimes(doc: Path) -> list[DocNiRegime]:
-    regimes: list[DocNiRegime] = []
-    for line in doc.read_text(encoding="utf-8").splitlines():
-        if not re.match(r"^\| 20\d\d-\d\d", line):
-            continue
-        cells = _cells(line)
-        if len(cells) < 7 or "% /" not in cells[5]:
-            continue
-        start = int(cells[0][:4])
-        if match := re.search(r"paid (\d+ \w+(?: \d{4})?)" + DASH + r"(\d+ \w+ \d{4})", cells[0]):
-            last = _date(match.group(2), 0)
-            first = _date(match.group(1), last.year)
-        else:
-            first, last = dt.date(start, 4, 6), dt.date(start + 1, 4, 5)
-        previous = regimes[-1] if regimes else None
-        values: list[tuple[Decimal, Decimal, Decimal]] = []
-        for index, cell in enumerate(cells[1:5]):
-            if cell == "same":
-                assert previous is not None
-                values.append((previous.lel, previous.pt, previous.st, previous.uel)[index])
-            else:
-                values.append(_threshold(cell))
-        main, additional = (Decimal(part.strip().rstrip("%")) for part in cells[5].split("/"))
-        employer = Decimal(cells[6].rstrip("%"))
-        lel, pt, st, uel = values
-        regimes.append(DocNiRegime(first, last, lel, pt, st, uel, main, additional, employer))
-    return regimes
+def income_tax_years(rates: Path) -> dict[int, DocTaxYear]:
+    return {
+        row["start_year"]: DocTaxYear(
+            row["start_year"],
+            Decimal(row["personal_allowance"]),
+            row["emergency_code"],
+            _bands(row["ruk"]),
+            _bands(row["scotland"]),
+        )
+        for row in _load(rates)["income_tax_years"]
+    }
+
+
+def ni_regimes(rates: Path) -> list[DocNiRegime]:
+    return [
+        DocNiRegime(
+            dt.date.fromisoformat(row["first_day"]),
+            dt.date.fromisoformat(row["last_day"]),
+            _threshold(row["lel"]),
+            _threshold(row["pt"]),
+            _threshold(row["st"]),
+            _threshold(row["uel"]),
+            Decimal(row["main"]),
+            Decimal(row["additional"]),
+            Decimal(row["employer"]),
+        )
+        for row in _load(rates)["ni_regimes"]
+    ]

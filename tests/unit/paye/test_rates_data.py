@@ -25,8 +25,8 @@ YEARS = range(2016, 2027)  # 2016-17 .. 2026-27
 
 
 @pytest.fixture(scope="module")
-def doc(shared: Path) -> Path:
-    return shared / "docs" / "paye-domain.md"
+def doc(published: Path) -> Path:
+    return published / "paye-rates" / "rates.json"
 
 
 def test_doc_tables_cover_every_year(doc: Path) -> None:

@@ -1,4 +1,4 @@
-"""Every HMRC test vector in ../shared/testdata/hmrc-vectors, one test per case.
+"""Every HMRC test vector in tests/data/hmrc-vectors, one test per case.
 
 Income tax must match exactly, except the six 2025-26 Scottish monthly cases that the
 vectors' README lists as 1p low in HMRC's own sheets ("Accept ±1p"; HMRC's sheets allow
@@ -10,15 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from hmrc_sync.paye import ni_for_period, tax_for_period
-from tests.support.shared import shared_dir
+from tests.support.shared import TEST_DATA
 
-VECTORS = Path("testdata") / "hmrc-vectors"
+VECTORS = TEST_DATA / "hmrc-vectors"
 PENNY = Decimal("0.01")
 
 # README "Known quirks": HMRC's 2025-26 Scottish monthly figures are 1p low in these cases.
@@ -36,13 +35,9 @@ KNOWN_ONE_PENNY = frozenset(
 
 
 def _cases(pattern: str) -> list[Any]:
-    """One pytest.param per case (id: file and case id); a skip when ../shared is absent."""
-    try:
-        root = shared_dir() / VECTORS
-    except pytest.skip.Exception as absent:
-        return [pytest.param(None, id="no-shared-dir", marks=pytest.mark.skip(reason=str(absent)))]
+    """One pytest.param per case (id: file and case id)."""
     params = []
-    for path in sorted(root.glob(pattern)):
+    for path in sorted(VECTORS.glob(pattern)):
         for case in json.loads(path.read_text(encoding="utf-8")):
             params.append(pytest.param(case, id=f"{path.stem}::{case['id']}"))
     return params
@@ -86,9 +81,9 @@ def test_national_insurance_vector(case: dict[str, Any]) -> None:
     )
 
 
-def test_all_vectors_are_loaded(shared: Path) -> None:
+def test_all_vectors_are_loaded() -> None:
     """The README's totals: 454 income-tax and 2,816 NI cases (none silently missed)."""
-    root = shared / VECTORS
+    root = VECTORS
 
     def count(pattern: str) -> int:
         return sum(len(json.loads(p.read_text(encoding="utf-8"))) for p in root.glob(pattern))
@@ -97,9 +92,9 @@ def test_all_vectors_are_loaded(shared: Path) -> None:
     assert count("ni-*.json") == 2816
 
 
-def test_known_one_penny_cases_exist_and_really_differ(shared: Path) -> None:
+def test_known_one_penny_cases_exist_and_really_differ() -> None:
     """Keep the tolerance list honest: each listed case exists and is exactly 1p off."""
-    cases = json.loads((shared / VECTORS / "income-tax-2025-26.json").read_text("utf-8"))
+    cases = json.loads((VECTORS / "income-tax-2025-26.json").read_text("utf-8"))
     listed = [case for case in cases if case["id"] in KNOWN_ONE_PENNY]
     assert len(listed) == len(KNOWN_ONE_PENNY)
     for case in listed:

@@ -21,8 +21,8 @@ YEARS = range(2016, 2027)
 
 
 @pytest.fixture(scope="module")
-def doc(shared: Path) -> Path:
-    return shared / "docs" / "paye-domain.md"
+def doc(published: Path) -> Path:
+    return published / "paye-rates" / "rates.json"
 
 
 def annual_tax(taxable: Decimal, bands: tuple[tuple[Decimal, Decimal | None], ...]) -> Decimal:
