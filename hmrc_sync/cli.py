@@ -102,10 +102,9 @@ class HmrcSyncGroup(click.Group):
 
 def _infrastructure_error(error: Exception) -> HmrcSyncError | None:
     """A database or Vault failure that escaped the services, as a clean error (no driver
-    text: it may hold the connection string)."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    if isinstance(error, SQLAlchemyError):
+    text: it may hold the connection string). Told apart by module, so that a plain
+    ``--help`` (click ends it with an exception too) imports no database driver."""
+    if type(error).__module__.startswith("sqlalchemy"):
         return DatabaseError(
             f"the database failed ({type(error).__name__}); check HMRC_SYNC_DATABASE_URL and "
             "that the database is up and migrated (`hmrc-sync migrate`), then run again"

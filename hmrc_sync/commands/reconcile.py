@@ -113,11 +113,11 @@ def reconcile(
         container.close()
     if not result.findings and output == "table":
         click.echo(
-            "nothing to reconcile yet: no HMRC figures, payslips or P60s are stored. Fetch "
+            "Nothing to reconcile yet: no HMRC figures, payslips or P60s are stored. Fetch "
             "HMRC's figures with `hmrc-sync sync --tax-year all` and import payslips with "
             "`hmrc-sync payslips import FILE.csv` (README: Importing payslips)."
         )
-        return
+        sys.exit(result.exit_code)
     render = {"table": as_table, "json": as_json, "csv": as_csv}[output]
     click.echo(render(result), nl=output != "csv")
     if result.exit_code is not ExitCode.OK:

@@ -15,7 +15,7 @@ from hmrc_sync.app import create_app
 from hmrc_sync.bootstrap import bootstrap
 from hmrc_sync.settings import Settings, load_settings
 
-ADMIN = "admin-token-for-tests-123"
+ADMIN = "admin-token-for-tests-0123456789abcdef"
 
 
 def _settings(tmp_path: Path, **overrides: Any) -> Settings:

@@ -27,8 +27,8 @@ def test_reconcile_on_an_empty_database_says_what_to_do(tmp_path: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(cli, ["migrate", "--database-url", url]).exit_code == 0
     result = runner.invoke(cli, ["reconcile", "--database-url", url])
-    assert result.exit_code == ExitCode.OK
-    assert "nothing to reconcile yet" in result.output
+    assert result.exit_code == ExitCode.NOTHING_TO_RECONCILE  # never "everything matches"
+    assert "Nothing to reconcile yet" in result.output
     assert "hmrc-sync payslips import" in result.output
 
 
