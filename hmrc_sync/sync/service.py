@@ -169,6 +169,7 @@ class SyncService:
             report.deprecations = {
                 api: notice.as_json() for api, notice in client.deprecations.items()
             }
+            client.close()  # each run's connections end with it
         report.requests = recorder.count
         report.finished_at = self._clock()
         self._finish_run(report)
