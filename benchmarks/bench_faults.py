@@ -78,6 +78,7 @@ def _kill(hmrc: EmulatedHmrc, url: str, rng: random.Random) -> str:
     except subprocess.TimeoutExpired:
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
+        time.sleep(0.5)  # a refresh in flight at the emulator (300 ms delay) ends before the check
         return "killed"
 
 
@@ -183,7 +184,10 @@ def main() -> None:
                 if not _grant_alive(hmrc, url):
                     lost[f"{kind} ({detail})" if kind == "kill" else kind] += 1
                     detail += "; GRANT LOST (a fresh grant is stored to go on)"
-                    hmrc.grant(FileTokenStore(hmrc.settings(url).token_file))
+                    hmrc.grant(
+                        FileTokenStore(hmrc.settings(url).token_file),
+                        access_expires_in=dt.timedelta(seconds=30),
+                    )
                 print(f"{run:>3} {kind:<10} {detail}", flush=True)
             final = bootstrap(hmrc.settings(url))
             report = final.sync_service().run([YEAR])
