@@ -198,6 +198,8 @@ class SyncService:
                 error=f"the database refused {year.hmrc}'s figures ({type(exc).__name__}); "
                 "nothing was written for that year",
             )
+        except HmrcSyncError:
+            raise  # re-authorisation, the budget, the token store: the run's, not the year's
         except Exception as exc:  # a bug met by an answer nobody foresaw: fail the year
             log.exception("sync %s failed unexpectedly", year.hmrc)
             return YearResult(
