@@ -67,8 +67,10 @@ class Container:
             return postgres_lock(self.engine)
         return file_lock(self.settings.token_file.parent / "refresh.lock")
 
-    def http_client(self, auth: httpx.Auth | None = None) -> httpx.Client:
-        """A client for HMRC's API host (closed with the container)."""
+    def http_client(self, auth: httpx.Auth | None = None, *, owned: bool = True) -> httpx.Client:
+        """A client for HMRC's API host: closed with the container when ``owned``, else by
+        whoever asked for it (a sync run closes its own, so a long-lived web service does not
+        keep one open per run)."""
         client = httpx.Client(
             base_url=self.settings.hmrc_api_base_url,
             timeout=self.settings.http_timeout_seconds,
@@ -76,7 +78,8 @@ class Container:
             headers={"User-Agent": f"hmrc-sync/{__version__}"},
             auth=auth,
         )
-        self._http_clients.append(client)
+        if owned:
+            self._http_clients.append(client)
         return client
 
     @cached_property
@@ -126,8 +129,9 @@ class Container:
         recorder: FetchLogRecorder | None = None,
         headers: HeaderSource | None = None,
     ) -> HmrcClient:
+        """A client for one run; the run closes it (``HmrcClient.close``)."""
         return HmrcClient(
-            self.http_client(auth=HmrcAuth(self.token_manager)),
+            self.http_client(auth=HmrcAuth(self.token_manager), owned=False),
             limiter=self.rate_limiter,
             retry=RetryPolicy(),
             budget=RequestBudget(self.settings.request_budget),

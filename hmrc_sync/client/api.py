@@ -136,6 +136,10 @@ class HmrcClient:
         # The APIs HMRC said are deprecated during this client's life (one notice per API).
         self.deprecations: dict[str, ApiDeprecation] = {}
 
+    def close(self) -> None:
+        """Close the HTTP client (and its connections); the client is not used again."""
+        self._http.close()
+
     # --------------------------------------------------- Self Assessment pre-population APIs
     def get_individual_tax(self, utr: str, tax_year: TaxYear) -> TaxSummary:
         """Tax taken off pay per employer (Individual Tax 1.1)."""

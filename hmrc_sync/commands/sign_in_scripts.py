@@ -95,5 +95,8 @@ def sign_in_then_fetch(
         err=as_json,
     )
     client = container.hmrc_client(headers=container.batch_fraud_headers())
-    summary = fetch_annual_summary(client, checked_utr, tax_year)
+    try:
+        summary = fetch_annual_summary(client, checked_utr, tax_year)
+    finally:
+        client.close()
     click.echo(render_json(summary) if as_json else "\n" + render_text(summary))

@@ -9,7 +9,7 @@ import click
 
 from hmrc_sync.commands.common import database_option, make_container, require_migrated
 from hmrc_sync.commands.params import ALL_YEARS, TaxYearsParam
-from hmrc_sync.sync.model import SyncSource, Trigger, resolve_tax_years
+from hmrc_sync.sync.model import SyncSource, Trigger, resolve_tax_years, years_out_of_reach
 from hmrc_sync.taxyear import TaxYear
 
 
@@ -50,7 +50,8 @@ def sync(
 
     Exit codes: 0 done (including years HMRC has not published yet); 3 re-authorisation
     required (run `hmrc-sync auth login`); 4 HMRC unavailable; 5 partly done (some years
-    failed). A 404 from HMRC never deletes anything.
+    failed); 10 HMRC retired the API version hmrc-sync asks for. A 404 from HMRC never deletes
+    anything.
 
     \b
     Examples:
@@ -61,6 +62,9 @@ def sync(
     from hmrc_sync.sync.jobs import run_sync_job
 
     years = resolve_tax_years("all") if tax_years == ALL_YEARS else list(tax_years)
+    problem = years_out_of_reach(years)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--tax-year")
     container = make_container(database_url)
     try:
         require_migrated(container)

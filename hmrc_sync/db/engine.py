@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hmrc_sync.db.base import POSTGRES_SCHEMA
 from hmrc_sync.db.models import TaxYearSnapshot
-from hmrc_sync.errors import DatabaseError
+from hmrc_sync.errors import ConfigurationError, DatabaseError
 
 if TYPE_CHECKING:  # alembic is imported only by the functions that use it
     from alembic.config import Config
@@ -61,7 +61,7 @@ def make_engine(raw_url: str, **kwargs: Any) -> Engine:
     url = normalise_url(raw_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
-            _create_private(Path(url.database).expanduser())
+            _create_private_sqlite_file(Path(url.database).expanduser())
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _prepare_sqlite)
         event.listen(engine, "begin", _begin_immediate)
@@ -79,11 +79,21 @@ def sqlite_file(raw_url: str) -> Path | None:
     return Path(url.database).expanduser()
 
 
-def _create_private(path: Path) -> None:
-    """Create the database file readable by its owner only (0600): it holds pay and tax."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+def _create_private_sqlite_file(path: Path) -> None:
+    """The database's directory 0700 and its file 0600 before SQLite opens it (its -wal and
+    -shm files take the database file's mode): payslips and HMRC's figures are personal."""
+
+    try:
+        if not path.parent.exists():
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not path.exists():
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+            os.chmod(path, 0o600)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"HMRC_SYNC_DATABASE_URL: cannot create the SQLite database {path} "
+            f"({exc.strerror or type(exc).__name__}); choose a writable path"
+        ) from None
 
 
 def _prepare_sqlite(dbapi_connection: Any, _record: Any) -> None:

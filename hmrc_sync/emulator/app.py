@@ -23,7 +23,13 @@ from hmrc_sync.emulator.routes.gateway import (
 from hmrc_sync.emulator.routes.pages import error_page
 from hmrc_sync.emulator.routes.responses import JsonResponse, error_body
 
-_PAGES = ("/oauth/authorize", "/oauth/grantscope", "/api-test-login/")
+_PAGES = (
+    "/oauth/authorize",
+    "/oauth/start",
+    "/oauth/sign-in",
+    "/oauth/grantscope",
+    "/api-test-login/",
+)
 
 
 def create_emulator_app(

@@ -100,6 +100,9 @@ class EmulatorConfig:
     deprecated_versions: tuple[VersionNotice, ...] = ()
     # API versions no longer served (404 MATCHING_RESOURCE_NOT_FOUND, as HMRC's gateway).
     retired_versions: tuple[VersionNotice, ...] = ()
+    # The only action of the sign-in page before the test-user form (older pages said
+    # "Sign in to Government Gateway").
+    sign_in_button_text: str = "Sign in to the HMRC online service"
 
     def __post_init__(self) -> None:
         if self.rate_limit < 0:

@@ -28,7 +28,19 @@ from hmrc_sync.emulator.data.figures import EmployerFigures, annual_bodies
 from hmrc_sync.taxyear import TaxYear
 
 TEST_SUPPORT_ACCEPT: Final = "application/vnd.hmrc.1.0+json"
-_PAGE_PATHS: Final = ("/oauth/authorize", "/oauth/grantscope", "/api-test-login/")
+_PAGE_PATHS: Final = (
+    "/oauth/authorize",
+    "/oauth/start",
+    "/oauth/sign-in",
+    "/oauth/grantscope",
+    "/api-test-login/",
+)
+# The journey's link-buttons before the test-user form (HMRC's sandbox, both wordings).
+JOURNEY_LINKS: Final = (
+    "Continue",
+    "Sign in to the HMRC online service",
+    "Sign in to Government Gateway",
+)
 _RETRIES_ON_429: Final = 20
 _PAUSE_ON_429: Final = 0.35
 
@@ -280,12 +292,17 @@ class _FormParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.forms: list[_Form] = []
+        self.links: list[tuple[str, str]] = []  # (href, text)
         self._button: tuple[str, str] | None = None
         self._text: list[str] = []
+        self._link: str | None = None
+        self._link_text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = {key: value or "" for key, value in attrs}
-        if tag == "form":
+        if tag == "a" and found.get("href"):
+            self._link, self._link_text = found["href"], []
+        elif tag == "form":
             self.forms.append(_Form(found.get("action", "")))
         elif tag == "input" and self.forms and found.get("name"):
             if found.get("type") == "submit":
@@ -299,18 +316,23 @@ class _FormParser(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._button is not None:
             self._text.append(data)
+        if self._link is not None:
+            self._link_text.append(data)
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._link is not None:
+            self.links.append((self._link, " ".join("".join(self._link_text).split())))
+            self._link = None
         if tag == "button" and self._button is not None and self.forms:
             name, value = self._button
             self.forms[-1].buttons.append((name, value, " ".join("".join(self._text).split())))
             self._button = None
 
 
-def _forms(html: str) -> list[_Form]:
+def _parse(html: str) -> _FormParser:
     parser = _FormParser()
     parser.feed(html)
-    return parser.forms
+    return parser
 
 
 def _is_page(url: str) -> bool:
@@ -339,9 +361,14 @@ def sign_in_and_grant(
         if response.status_code != 200:
             problem = _page_error(response)
             raise DriverError(f"{response.url.path}: {response.status_code} {problem}")
-        forms = _forms(response.text)
+        parsed = _parse(response.text)
+        forms = parsed.forms
         sign_in = next((f for f in forms if "userId" in f.fields), None)
         decision = next((f for f in forms if any(b[2] == choice for b in f.buttons)), None)
+        onward = next((href for href, text in parsed.links if text in JOURNEY_LINKS), None)
+        if sign_in is None and decision is None and onward is not None:
+            response = client.get(urljoin(str(response.url), onward), follow_redirects=False)
+            continue
         if sign_in is not None:
             data = {**sign_in.fields, "userId": user_id, "password": password}
             target = urljoin(str(response.url), sign_in.action)
@@ -357,7 +384,7 @@ def sign_in_and_grant(
 
 def _page_error(response: httpx.Response) -> str:
     text = response.text
-    for marker in ('id="login-error">', 'id="error">'):
+    for marker in ('id="login-error">', 'id="error-description">', 'id="error">'):
         if marker in text:
             return text.split(marker, 1)[1].split("<", 1)[0]
     return ""

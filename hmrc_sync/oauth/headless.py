@@ -6,9 +6,11 @@ HMRC does not allow software to drive its sign-in and grant pages for real taxpa
 production hosts; callers check it before anything is started. ``chromium_visits`` returns the
 ``visit`` for ``installed_flow.authorize_installed_app``: it opens the authorize page in the
 system's Chromium (Debian's ``/usr/bin/chromium`` unless told otherwise; Playwright's own
-browser downloads are never used), presses "Continue" where HMRC's sandbox shows a start page,
-signs in with a test user's id and password, presses "Grant authority", and returns once the
-browser is back on the loopback redirect URI.
+browser downloads are never used), and follows HMRC's sandbox journey: "Continue" on the start
+page, "Sign in to the HMRC online service" (or, on older pages, "Sign in to Government
+Gateway") on the page before the test-user form, the form itself (user id and password), then
+the grant button (``#givePermission``, "Grant authority"); it returns once the browser is back
+on the loopback redirect URI.
 """
 
 from __future__ import annotations
@@ -44,6 +46,12 @@ CHROMIUM_ARGS: Final = (
     "--disable-sync",
 )
 _MAX_PAGES: Final = 8
+# The actions that lead on to the test-user form, in HMRC's sandbox's wordings.
+ONWARD_ACTIONS: Final = (
+    "Continue",
+    "Sign in to the HMRC online service",
+    "Sign in to Government Gateway",
+)
 _STEP_TIMEOUT_S: Final = 30.0
 _SECRET_QUERY = re.compile(r"([?&](?:code|state|code_challenge)=)[^&\s\"']+")
 
@@ -174,10 +182,14 @@ def _sign_in_and_grant(
     user_field = page.get_by_label("User ID", exact=True)
     password_field = page.get_by_label("Password", exact=True)
     sign_in = page.get_by_role("button", name="Sign in", exact=True)
-    grant = page.get_by_role("button", name="Grant authority", exact=True)
-    start = page.get_by_role("button", name="Continue", exact=True).or_(
-        page.get_by_role("link", name="Continue", exact=True)
+    grant = page.locator("#givePermission").or_(
+        page.get_by_role("button", name="Grant authority", exact=True)
     )
+    start = page.get_by_role("button", name=ONWARD_ACTIONS[0], exact=True)
+    for name in ONWARD_ACTIONS:
+        start = start.or_(page.get_by_role("button", name=name, exact=True)).or_(
+            page.get_by_role("link", name=name, exact=True)
+        )
     signed_in = False
     for _ in range(_MAX_PAGES):
         if _same_endpoint(page.url, redirect_uri):
@@ -194,14 +206,15 @@ def _sign_in_and_grant(
             password_field.fill(password.get_secret_value())
             action = sign_in
             signed_in = True
-        elif grant.is_visible():
-            action = grant
+        elif grant.first.is_visible():
+            action = grant.first
         elif start.first.is_visible():
             action = start.first
         else:
             raise AuthorisationError(
-                f"unexpected page at {urlsplit(page.url).path} ({_heading(page)}): no sign-in "
-                "form, grant button or callback"
+                f"unexpected page at {urlsplit(page.url).path} ({_heading(page)}): no "
+                f"{', '.join(repr(a) for a in ONWARD_ACTIONS)}, sign-in form, grant button or "
+                "callback"
             )
         with page.expect_navigation(wait_until="load"):
             action.click()

@@ -207,6 +207,25 @@ class SyncReport:
         return line
 
 
+def years_out_of_reach(years: list[TaxYear], today: dt.date | None = None) -> str | None:
+    """Why a sync of ``years`` would ask HMRC for what it cannot hold, or None: a year that
+    has not started, or one older than the six HMRC keeps."""
+    served = TaxYear.parse("current", today=today).last(YEARS_HMRC_MAY_HOLD)
+    newest, oldest = max(served), min(served)
+    for year in years:
+        if year > newest:
+            return (
+                f"{year.hmrc} has not started yet (the current tax year is {newest.hmrc}); "
+                "HMRC holds nothing for it"
+            )
+        if year < oldest:
+            return (
+                f"{year.hmrc} is older than HMRC serves: the APIs hold the current tax year and "
+                f"the five before it ({oldest.hmrc} to {newest.hmrc})"
+            )
+    return None
+
+
 def resolve_tax_years(choice: str, today: dt.date | None = None) -> list[TaxYear]:
     """``all`` means every year HMRC may still hold: the current one and the five before."""
     if choice.strip().lower() == "all":

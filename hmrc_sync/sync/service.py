@@ -174,6 +174,7 @@ class SyncService:
             report.deprecations = {
                 api: notice.as_json() for api, notice in client.deprecations.items()
             }
+            client.close()  # each run's connections end with it
         report.requests = recorder.count
         report.finished_at = self._clock()
         self._finish_run(report)
@@ -194,8 +195,6 @@ class SyncService:
                 error=exc.message,
                 unavailable=isinstance(exc, HmrcUnavailable),
             )
-        except HmrcSyncError:
-            raise  # the run's own errors (re-authorisation, budget, settings) end the run
         except SQLAlchemyError as exc:
             log.warning("sync %s: the database refused the year: %s", year.hmrc, type(exc).__name__)
             return YearResult(
@@ -204,6 +203,8 @@ class SyncService:
                 error=f"the database refused {year.hmrc}'s figures ({type(exc).__name__}); "
                 "nothing was written for that year",
             )
+        except HmrcSyncError:
+            raise  # re-authorisation, the budget, the token store: the run's, not the year's
         except Exception as exc:  # a bug met by an answer nobody foresaw: fail the year
             log.exception("sync %s failed unexpectedly", year.hmrc)
             return YearResult(

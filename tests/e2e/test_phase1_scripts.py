@@ -164,11 +164,16 @@ def test_auth_login_shares_the_flow_and_stores_the_grant(tmp_path: Path, sqlite_
         )
 
 
+@pytest.mark.parametrize(
+    "button", ["Sign in to the HMRC online service", "Sign in to Government Gateway"]
+)
 def test_headless_auth_grants_in_chromium_and_prints_the_figures(
-    tmp_path: Path, sqlite_url: str, chromium: str
+    tmp_path: Path, sqlite_url: str, chromium: str, button: str
 ) -> None:
+    """HMRC's whole journey (start page, sign-in page in either wording, the test-user form
+    with its CSRF token, the grant page's #givePermission) in a real headless Chromium."""
     redirect_uri = _callback(free_port())
-    with emulated_hmrc(tmp_path, redirect_uris=(redirect_uri,)) as hmrc:
+    with emulated_hmrc(tmp_path, redirect_uris=(redirect_uri,), sign_in_button_text=button) as hmrc:
         previous = TaxYear.parse("previous")
         hmrc.seed(previous, [ACME])
         command = [sys.executable, str(HEADLESS_AUTH), "--json", "--timeout", "60"]

@@ -136,10 +136,12 @@ def test_status_page_sync_now_and_reauthorise(running: Running) -> None:
         assert before is not None
         assert before.value.grant is not None
         page.get_by_role("link", name="Re-authorise with HMRC").click()
+        page.get_by_role("button", name="Continue", exact=True).click()
+        page.get_by_role("button", name="Sign in to the HMRC online service").click()
         page.get_by_label("User ID").fill(running.hmrc.user_id)
         page.get_by_label("Password").fill(running.hmrc.password)
         page.get_by_role("button", name="Sign in").click()
-        page.get_by_role("button", name="Grant authority", exact=True).click()
+        page.locator("#givePermission").click()
         expect(page.get_by_role("heading", name="Access granted")).to_be_visible()
         after = running.container.token_store.read()
         assert after is not None

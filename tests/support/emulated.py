@@ -11,7 +11,7 @@ import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -130,6 +130,7 @@ def emulated_hmrc(
     redirect_uris: Sequence[str] = (REDIRECT_URI,),
     deprecated_versions: Sequence[VersionNotice] = (),
     retired_versions: Sequence[VersionNotice] = (),
+    sign_in_button_text: str | None = None,
 ) -> Iterator[EmulatedHmrc]:
     client_id = f"test-{secrets.token_hex(6)}"
     client_secret = secrets.token_urlsafe(18)
@@ -148,6 +149,8 @@ def emulated_hmrc(
         deprecated_versions=tuple(deprecated_versions),
         retired_versions=tuple(retired_versions),
     )
+    if sign_in_button_text is not None:
+        config = replace(config, sign_in_button_text=sign_in_button_text)
     app = create_emulator_app(config)
     emulator: Emulator = app.state.emulator
     user, password = emulator.create_user(services)

@@ -1,10 +1,15 @@
 """OAuth 2.0 as HMRC runs it: the authorize journey (pages) and the token endpoint.
 
-Journey: ``GET /oauth/authorize`` validates the request (HMRC's errors are shown in the
-browser as a 400 page) and sends the browser to ``/api-test-login/sign-in``; the sign-in sets a
-session cookie and continues to ``/oauth/grantscope``; "Grant authority" redirects (303) to the
-``redirect_uri`` with ``code`` and ``state``, "Do not grant authority" with
-``error=access_denied&error_description=user+denied+the+authorization&error_code=USER_DENIED_AUTHORIZATION``.
+Journey (HMRC's sandbox): ``GET /oauth/authorize`` validates the request (HMRC's errors are
+shown in the browser as a 400 page) and sends the browser to the start page
+(``/oauth/start``, "Continue"), then to ``/oauth/sign-in`` (one action: "Sign in to the HMRC
+online service"), then to ``/api-test-login/sign-in``, the test-user form: a ``csrfToken``
+bound to a cookie (403 when they differ), 400 "Invalid Parameters" for an empty field or a
+``continue`` URL that is not the grant page, 401 with the error summary for wrong
+credentials. The sign-in sets a session cookie and continues to ``/oauth/grantscope``;
+"Grant authority" redirects (303) to the ``redirect_uri`` with ``code`` and ``state``, "Do not
+grant authority" with ``error=access_denied``, HMRC's ``error_description`` and
+``error_code=USER_DENIED_AUTHORIZATION``.
 
 ``POST /oauth/token`` (form body) answers RFC 6749 JSON with HMRC's codes and messages; see
 :mod:`hmrc_sync.emulator.engine.grants` for the rules. It is never rate limited.
@@ -27,11 +32,18 @@ from hmrc_sync.emulator.engine.faults import DROP_MARKER
 from hmrc_sync.emulator.engine.grants import IssuedTokens, OAuthError, PendingAuthorization
 from hmrc_sync.emulator.engine.state import Emulator
 from hmrc_sync.emulator.routes.gateway import emulator_of
-from hmrc_sync.emulator.routes.pages import error_page, grant_page, sign_in_page
+from hmrc_sync.emulator.routes.pages import (
+    error_page,
+    grant_page,
+    sign_in_choice_page,
+    sign_in_page,
+    start_page,
+)
 from hmrc_sync.emulator.routes.responses import JsonResponse
 from hmrc_sync.jsonio import JsonObject
 
 SESSION_COOKIE: Final = "mdtp"
+CSRF_COOKIE: Final = "mdtp-csrf"
 SESSION_LIFETIME: Final = timedelta(minutes=15)
 PENDING_LIFETIME: Final = timedelta(hours=1)
 _CHALLENGE: Final = re.compile(r"^[A-Za-z0-9_-]{43}$")
@@ -63,7 +75,24 @@ async def authorize(request: Request) -> Response:
             challenge=challenge,
             expires_at=emulator.now() + PENDING_LIFETIME,
         )
-    return _to_sign_in(f"/oauth/grantscope?auth_id={auth_id}")
+    return RedirectResponse(f"/oauth/start?auth_id={auth_id}", status_code=303)
+
+
+async def start(request: Request) -> Response:
+    auth_id = request.query_params.get("auth_id", "")
+    if _pending(request, auth_id) is None:
+        return _problem("invalid_request", "The authorisation request is unknown or has expired")
+    return HTMLResponse(start_page(f"/oauth/sign-in?auth_id={quote(auth_id, safe='')}"))
+
+
+async def sign_in_choice(request: Request) -> Response:
+    auth_id = request.query_params.get("auth_id", "")
+    if _pending(request, auth_id) is None:
+        return _problem("invalid_request", "The authorisation request is unknown or has expired")
+    target = f"/oauth/grantscope?auth_id={auth_id}"
+    sign_in_url = f"/api-test-login/sign-in?continue={quote(target, safe='')}"
+    text = emulator_of(request).config.sign_in_button_text
+    return HTMLResponse(sign_in_choice_page(sign_in_url, text))
 
 
 def _client_problem(emulator: Emulator, params: QueryParams) -> HTMLResponse | None:
@@ -116,25 +145,35 @@ def _to_sign_in(continue_url: str) -> RedirectResponse:
 
 
 # --------------------------------------------------------------------------- sign in
+def _form_page(continue_url: str, request: Request, error: str | None, status: int) -> Response:
+    """The test-user form, with a CSRF token bound to the browser (a cookie)."""
+    token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+    response = HTMLResponse(sign_in_page(continue_url, token, error), status_code=status)
+    response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="lax", path="/")
+    return response
+
+
 async def sign_in_form(request: Request) -> Response:
     continue_url = request.query_params.get("continue", "")
     if not _CONTINUE.match(continue_url):
         return _problem("invalid_request", "Invalid Parameters")
-    return HTMLResponse(sign_in_page(continue_url))
+    return _form_page(continue_url, request, None, 200)
 
 
 async def sign_in(request: Request) -> Response:
     form = await request.form()
-    user_id, password, continue_url = (
-        str(form.get(name) or "") for name in ("userId", "password", "continue")
+    user_id, password, continue_url, csrf = (
+        str(form.get(name) or "") for name in ("userId", "password", "continue", "csrfToken")
     )
-    if not _CONTINUE.match(continue_url):
+    expected = request.cookies.get(CSRF_COOKIE)
+    if not expected or not secrets.compare_digest(csrf, expected):
+        return _problem("forbidden", "Forbidden: the form's CSRF token is missing or wrong", 403)
+    if not (user_id and password and continue_url) or not _CONTINUE.match(continue_url):
         return _problem("invalid_request", "Invalid Parameters")
     emulator = emulator_of(request)
-    user = emulator.sign_in(user_id, password) if user_id and password else None
+    user = emulator.sign_in(user_id, password)
     if user is None:
-        page = sign_in_page(continue_url, "Invalid user ID or password. Try again.")
-        return HTMLResponse(page, status_code=401)
+        return _form_page(continue_url, request, "Invalid user ID or password. Try again.", 401)
     session = secrets.token_urlsafe(24)
     with emulator.lock:
         emulator.tokens.sessions[session] = (user.user_id, emulator.now() + SESSION_LIFETIME)
@@ -284,6 +323,8 @@ def router() -> APIRouter:
     """This module's routes, built for each app (nothing is built at import)."""
     routes = APIRouter()
     routes.add_api_route("/oauth/authorize", authorize, methods=["GET"])
+    routes.add_api_route("/oauth/start", start, methods=["GET"])
+    routes.add_api_route("/oauth/sign-in", sign_in_choice, methods=["GET"])
     routes.add_api_route("/api-test-login/sign-in", sign_in_form, methods=["GET"])
     routes.add_api_route("/api-test-login/sign-in", sign_in, methods=["POST"])
     routes.add_api_route("/oauth/grantscope", grant_form, methods=["GET"])

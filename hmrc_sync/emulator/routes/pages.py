@@ -1,10 +1,14 @@
 """The HTML of the sign-in and grant pages: plain, accessible forms that work without
 JavaScript, so a browser, Playwright or a plain HTTP client (:mod:`driver`) can use them.
 
-Sign-in (as hmrc/api-platform-test-login-frontend): labelled "User ID" and "Password" inputs
-and a "Sign in" button. Grant page: the application's name, the scopes it asks for, and the
-buttons "Grant authority" and "Do not grant authority" (one form; the button pressed sends
-``decision=grant`` or ``decision=deny``).
+The journey is HMRC sandbox's: a start page whose action is "Continue"; a page whose only
+action is "Sign in to the HMRC online service" (older pages say "Sign in to Government Gateway":
+``EmulatorConfig.sign_in_button_text``); the test-user form as
+hmrc/api-platform-test-login-frontend publishes it (a ``csrfToken`` hidden field, ``continue``,
+labelled "User ID" and "Password" inputs, a "Sign in" button with id ``submit``, and GOV.UK's
+``govuk-error-summary`` markup when the credentials are wrong); then the grant page: the
+application's name, the scopes it asks for, and "Grant authority" (id ``givePermission``) and
+"Do not grant authority" (one form; the button pressed sends ``decision=grant`` or ``deny``).
 """
 
 from __future__ import annotations
@@ -30,11 +34,34 @@ def _page(title: str, body: str) -> str:
     )
 
 
-def sign_in_page(continue_url: str, error: str | None = None) -> str:
+def start_page(next_url: str) -> str:
+    return _page(
+        "Authority to interact with HMRC on your behalf",
+        "<h1>Authority to interact with HMRC on your behalf</h1>\n"
+        "<p>You need to sign in to give a software application authority to interact with HMRC "
+        "on your behalf.</p>\n"
+        f'<a href="{escape(next_url)}" role="button" class="govuk-button" id="continue">'
+        "Continue</a>",
+    )
+
+
+def sign_in_choice_page(sign_in_url: str, button_text: str) -> str:
+    return _page(
+        "Sign in",
+        "<h1>Sign in</h1>\n"
+        "<p>Sign in with the test user's credentials.</p>\n"
+        f'<a href="{escape(sign_in_url)}" role="button" class="govuk-button" id="sign-in">'
+        f"{escape(button_text)}</a>",
+    )
+
+
+def sign_in_page(continue_url: str, csrf_token: str, error: str | None = None) -> str:
     problem = (
-        '<div role="alert" id="error-summary">\n'
-        "<h2>There is a problem</h2>\n"
-        f'<p id="login-error">{escape(error)}</p>\n'
+        '<div class="govuk-error-summary" aria-labelledby="error-summary-title" role="alert" '
+        'tabindex="-1" data-module="govuk-error-summary">\n'
+        '<h2 class="govuk-error-summary__title" id="error-summary-title">There is a problem</h2>\n'
+        '<div class="govuk-error-summary__body"><ul class="govuk-list govuk-error-summary__list">'
+        f'<li><a href="#apiTestLoginInputs" id="login-error">{escape(error)}</a></li></ul></div>\n'
         "</div>\n"
         if error
         else ""
@@ -43,8 +70,10 @@ def sign_in_page(continue_url: str, error: str | None = None) -> str:
         "Sign in",
         f"<h1>Sign in</h1>\n{problem}"
         "<p>Enter your Test User credentials to sign in.</p>\n"
+        '<div id="apiTestLoginInputs">\n'
         '<form method="post" action="/api-test-login/sign-in" novalidate>\n'
-        f'<input type="hidden" name="continue" value="{escape(continue_url)}">\n'
+        f'<input type="hidden" name="csrfToken" value="{escape(csrf_token)}">\n'
+        f'<input type="hidden" name="continue" id="continue" value="{escape(continue_url)}">\n'
         '<div><label for="userId">User ID</label>\n'
         '<input id="userId" name="userId" type="text" autocomplete="username" required>'
         "</div>\n"
@@ -52,7 +81,7 @@ def sign_in_page(continue_url: str, error: str | None = None) -> str:
         '<input id="password" name="password" type="password" '
         'autocomplete="current-password" required></div>\n'
         '<button id="submit" type="submit">Sign in</button>\n'
-        "</form>",
+        "</form>\n</div>",
     )
 
 
@@ -72,7 +101,8 @@ def grant_page(
         f'<ul id="scopes">\n{items}\n</ul>\n'
         '<form method="post" action="/oauth/grantscope">\n'
         f'<input type="hidden" name="auth_id" value="{escape(auth_id)}">\n'
-        '<button id="grant" type="submit" name="decision" value="grant">Grant authority</button>\n'
+        '<button id="givePermission" type="submit" name="decision" value="grant">'
+        "Grant authority</button>\n"
         '<button id="deny" type="submit" name="decision" value="deny">'
         "Do not grant authority</button>\n"
         "</form>",

@@ -108,29 +108,73 @@ def test_full_grant_over_plain_http(client: TestClient) -> None:
     }
 
 
-def test_the_pages_are_labelled_forms(client: TestClient, emulator: Emulator) -> None:
+def _journey_to_sign_in(client: TestClient, url: str, button: str) -> Any:
+    """Follow HMRC's start page ("Continue") and sign-in page (``button``) to the form."""
+    start = client.get(url)  # TestClient follows the redirect to the start page
+    assert start.status_code == 200
+    assert "Authority to interact with HMRC on your behalf" in start.text
+    onward = start.text.split('id="continue">', 1)[0].rsplit('href="', 1)[1].split('"', 1)[0]
+    assert start.text.count("<a href=") == 1
+    assert ">Continue</a>" in start.text
+    choice = client.get(onward.replace("&amp;", "&"))
+    assert choice.status_code == 200
+    assert f">{button}</a>" in choice.text
+    assert choice.text.count("<a href=") == 1, "the sign-in page has one action"
+    sign_in_url = choice.text.split('href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    return client.get(sign_in_url)
+
+
+def _field(page: str, name: str) -> str:
+    return page.split(f'name="{name}"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
+
+
+def test_the_pages_are_hmrcs_journey(client: TestClient, emulator: Emulator) -> None:
     user, password = emulator.create_user(["self-assessment"])
     url = driver.authorize_url(BASE, CLIENT_ID, REDIRECT_URI, ["read:individual-income"])
-    sign_in = client.get(url)  # TestClient follows the redirect to the sign-in page
+    sign_in = _journey_to_sign_in(client, url, "Sign in to the HMRC online service")
     assert sign_in.status_code == 200
     assert '<label for="userId">User ID</label>' in sign_in.text
     assert '<label for="password">Password</label>' in sign_in.text
-    assert ">Sign in</button>" in sign_in.text
-    continue_url = sign_in.text.split('name="continue" value="', 1)[1].split('"', 1)[0]
+    assert '<button id="submit" type="submit">Sign in</button>' in sign_in.text
+    continue_url = _field(sign_in.text, "continue")
+    csrf = _field(sign_in.text, "csrfToken")
+    assert csrf
+    form = {"userId": user.user_id, "password": password, "continue": continue_url}
+    no_csrf = client.post("/api-test-login/sign-in", data=form)
+    assert no_csrf.status_code == 403
+    for empty in ("userId", "password"):
+        blank = client.post("/api-test-login/sign-in", data={**form, empty: "", "csrfToken": csrf})
+        assert blank.status_code == 400
+        assert "Invalid Parameters" in blank.text
+    elsewhere = client.post(
+        "/api-test-login/sign-in",
+        data={**form, "continue": "https://evil.example/", "csrfToken": csrf},
+    )
+    assert elsewhere.status_code == 400
     wrong = client.post(
         "/api-test-login/sign-in",
-        data={"userId": user.user_id, "password": password + "x", "continue": continue_url},
+        data={**form, "password": password + "x", "csrfToken": csrf},
     )
     assert wrong.status_code == 401
+    assert 'class="govuk-error-summary"' in wrong.text
     assert "Invalid user ID or password. Try again." in wrong.text
-    granted = client.post(
-        "/api-test-login/sign-in",
-        data={"userId": user.user_id, "password": password, "continue": continue_url},
-    )
+    granted = client.post("/api-test-login/sign-in", data={**form, "csrfToken": csrf})
     assert granted.status_code == 200
     assert "access income information" in granted.text
+    assert 'id="givePermission"' in granted.text
     assert ">Grant authority</button>" in granted.text
     assert ">Do not grant authority</button>" in granted.text
+
+
+def test_the_alternative_sign_in_wording(make_client: MakeClient) -> None:
+    client, emulator = make_client(sign_in_button_text="Sign in to Government Gateway")
+    user, password = emulator.create_user(["self-assessment"])
+    url = driver.authorize_url(BASE, CLIENT_ID, REDIRECT_URI, SA_SCOPES, state="s1")
+    sign_in = _journey_to_sign_in(client, url, "Sign in to Government Gateway")
+    assert sign_in.status_code == 200
+    result = driver.sign_in_and_grant(client, url, user.user_id, password)
+    assert result.code
+    assert result.state == "s1"
 
 
 def test_grant_page_without_a_session_goes_back_to_sign_in(make_client: MakeClient) -> None:
@@ -138,9 +182,8 @@ def test_grant_page_without_a_session_goes_back_to_sign_in(make_client: MakeClie
     first = client.get(
         driver.authorize_url(BASE, CLIENT_ID, REDIRECT_URI, SA_SCOPES), follow_redirects=False
     )
-    continue_url = first.headers["location"].split("continue=", 1)[1]
-    grant_url = continue_url.replace("%2F", "/").replace("%3F", "?").replace("%3D", "=")
-    response = client.get(grant_url, follow_redirects=False)
+    auth_id = first.headers["location"].split("auth_id=", 1)[1]
+    response = client.get(f"/oauth/grantscope?auth_id={auth_id}", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"].startswith("/api-test-login/sign-in?continue=")
 
