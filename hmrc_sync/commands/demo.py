@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,9 +12,25 @@ from hmrc_sync.db.engine import mask_url
 from hmrc_sync.reconcile.report import as_table
 from hmrc_sync.sync.snapshots import availability_map, latest_snapshots
 
+if TYPE_CHECKING:
+    from hmrc_sync.demo.run import DemoResult
+
 
 def _money(value: object) -> str:
     return "—" if value is None else f"£{value:,.2f}"
+
+
+def _show_positions(result: DemoResult) -> None:
+    """Where each demo year ends (with the demo's own profile): the taper year's bill, the
+    payslip year's refund from relief-at-source contributions."""
+    from hmrc_sync.demo.run import demo_profile_path
+    from hmrc_sync.yearend.report import as_table as positions_table
+    from hmrc_sync.yearend.store import load_profiles, year_positions
+
+    profiles = load_profiles(demo_profile_path())
+    click.echo("")
+    click.echo("Where each year ends (hmrc-sync position):")
+    click.echo(positions_table(year_positions(result.container, profiles=profiles)))
 
 
 @click.command()
@@ -29,9 +46,10 @@ def _money(value: object) -> str:
 )
 def demo(database_url: str | None, reset: bool) -> None:
     """Run the whole main job with no configuration: start the HMRC emulator, create a test
-    user, seed three tax years, grant access through the emulator's sign-in pages, import a
-    year of sample payslips (one month missing, an RSU vest, salary sacrifice), sync every
-    year into the database, reconcile, and print what was stored and every finding.
+    user, seed four tax years (one with a bonus into the £100,000 taper), grant access
+    through the emulator's sign-in pages, import a year of sample payslips (one month
+    missing, an RSU vest, salary sacrifice), sync every year into the database, reconcile,
+    and print what was stored, every finding and where each year ends.
 
     The demo keeps its own database and token file in a folder of its own (printed at the
     start), so your real database and grant are never touched; --reset removes them. Safe
@@ -102,6 +120,7 @@ def demo(database_url: str | None, reset: bool) -> None:
             click.echo(as_table(result.job.reconciliation))
         if line := result.job.reconciliation_line():
             click.echo(line)
+        _show_positions(result)
     finally:
         container.close()
     sys.exit(report.exit_code)

@@ -1,7 +1,8 @@
 """``hmrc-sync demo``: the whole main job on a laptop, with no configuration at all.
 
 It starts the HMRC emulator in-process on a loopback port, creates a test user, seeds the last
-three tax years (the previous year with two employers; the current year not yet reconciled),
+four tax years (one with a bonus into the £100,000 taper; the previous year with two
+employers; the current year not yet reconciled),
 walks the emulator's sign-in and grant pages over HTTP as a browser would, stores the grant
 in a demo token file (never your real one), and syncs every year into the demo's own
 SQLite database (``demo.db`` in the ``demo`` folder of the user data directory, unless
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Final
 
 import httpx
 from pydantic import SecretStr
@@ -32,11 +34,14 @@ from hmrc_sync.emulator.data.figures import EmployerFigures as SeedEmployer
 from hmrc_sync.emulator.inprocess import serve_in_thread
 from hmrc_sync.errors import AuthorisationError
 from hmrc_sync.oauth import grant_from_response, start_authorization, utcnow
+from hmrc_sync.paye import tax_for_period
 from hmrc_sync.payslips.importer import import_payslips_csv
 from hmrc_sync.settings import DEFAULT_SCOPES, Settings, TokenStoreKind, data_dir, load_settings
 from hmrc_sync.sync.jobs import JobResult, run_sync_job
 from hmrc_sync.sync.model import SyncReport, Trigger
 from hmrc_sync.taxyear import TaxYear
+from hmrc_sync.yearend.profile import YearProfile
+from hmrc_sync.yearend.store import save_profiles
 
 DEMO_REDIRECT_URI = "http://localhost:8080/oauth/callback"
 
@@ -59,13 +64,37 @@ def demo_payslips(today: dt.date) -> SampleYear:
     return sample_year(before, employer=ACME[0], employer_paye_ref=ACME[1])
 
 
+# The taper year: £90,000 salary and a £28,000 bonus in March, taxed by PAYE on 1257L all
+# year (the code never caught up with the £100,000 taper), so the year ends with a bill.
+TAPER_YEAR_PAY: Final = Decimal("118000.00")
+
+
+def paye_on_full_allowance(tax_year: TaxYear, pay: Decimal) -> Decimal:
+    """What PAYE deducts over a year on 1257L (cumulative, at month 12): no taper."""
+    return tax_for_period(tax_year, "1257L", "monthly", 12, pay, pay, Decimal(0))
+
+
 def demo_years(today: dt.date) -> list[DemoYear]:
-    """The last three tax years, as a plausible career: one job (with its payslips), then a
-    change of job, then the current year, which HMRC has not reconciled yet."""
+    """The last four tax years, as a plausible career: a year with a big bonus (into the
+    £100,000 taper), one job (with its payslips), then a change of job, then the current
+    year, which HMRC has not reconciled yet."""
     current = TaxYear.containing(today)
     previous, before = current.previous(), current.previous().previous()
+    earlier = before.previous()
     payslips = demo_payslips(today)
     return [
+        DemoYear(
+            earlier,
+            (
+                SeedEmployer(
+                    ACME[1],
+                    ACME[0],
+                    TAPER_YEAR_PAY,
+                    paye_on_full_allowance(earlier, TAPER_YEAR_PAY),
+                ),
+            ),
+            reconciled=True,
+        ),
         DemoYear(
             before,
             (SeedEmployer(ACME[1], ACME[0], payslips.taxable_pay, payslips.income_tax),),
@@ -109,6 +138,7 @@ class DemoResult:
 
 DEMO_DATABASE = "demo.db"
 DEMO_GRANT_FILE = "token.json"
+DEMO_PROFILE = "position-profile.json"
 
 
 def demo_dir() -> Path:
@@ -132,6 +162,20 @@ def demo_settings(database_url: str | None) -> Settings:
     )
 
 
+def demo_profile_path() -> Path:
+    """The demo's own position profile (never the owner's)."""
+    return demo_dir() / DEMO_PROFILE
+
+
+def write_demo_profile(today: dt.date) -> YearProfile:
+    """The payslip year's profile: £4,000 of gross relief-at-source pension contributions,
+    which PAYE does not relieve, so that year ends with a refund."""
+    year = demo_payslips(today).tax_year
+    profile = YearProfile(year, relief_at_source_contributions=Decimal("4000.00"))
+    save_profiles(demo_profile_path(), {year: profile})
+    return profile
+
+
 def demo_files() -> list[Path]:
     """Every file the demo may have made in its folder (database, its journal, token file
     and the token store's and refresh's locks)."""
@@ -148,6 +192,7 @@ def demo_files() -> list[Path]:
         token,
         *sorted(folder.glob(f"{DEMO_GRANT_FILE}.*")),
         folder / "refresh.lock",  # the grant's refresh lock sits beside the token file
+        folder / DEMO_PROFILE,
     ]
 
 
@@ -212,6 +257,7 @@ def run_demo(
             upgrade(container.engine)
             _grant_access(container, http, user, progress)
         _import_payslips(container, today_date, progress)
+        write_demo_profile(today_date)
         progress("Syncing every year, then reconciling against the payslips")
         job = run_sync_job(container, [year.tax_year for year in years], trigger=Trigger.CLI)
     return DemoResult(container=container, job=job, user_id=user.user_id, years=years)
@@ -250,7 +296,10 @@ def _seed(
                 year.tax_year,
                 reconciled_on=year.tax_year.last_day + dt.timedelta(days=120),
             )
-    progress("Seeded three tax years (one with two employers, one not yet reconciled)")
+    progress(
+        "Seeded four tax years (a bonus into the £100,000 taper, one with two employers, "
+        "one not yet reconciled)"
+    )
     return user
 
 

@@ -34,8 +34,14 @@ def test_demo_twice(tmp_path: Path) -> None:
     database_url = f"sqlite:///{tmp_path / 'demo.db'}"
     first = _demo(tmp_path, database_url)
     assert first.returncode == 0, first.stderr
-    assert "sync ok: 3 new snapshots" in first.stdout
+    assert "sync ok: 4 new snapshots" in first.stdout
     assert "not yet available" in first.stdout
+    # Where each year ends: the bonus year into the taper owes; the payslip year, with
+    # relief-at-source contributions in the demo's own profile, gets a refund.
+    assert "Where each year ends" in first.stdout
+    assert "your personal allowance falls from £12,570 to £3,570" in first.stdout
+    assert "HMRC is likely to refund you" in first.stdout
+    assert "relief-at-source pension contributions" in first.stdout
     assert "missing_period" in first.stdout
     assert "rsu_notional_pay" in first.stdout
     assert "salary_sacrifice" in first.stdout
@@ -62,9 +68,9 @@ def test_demo_twice(tmp_path: Path) -> None:
             ).all()
         )
     years = sorted({row.tax_year for row in rows})
-    assert len(rows) == 3
-    assert len(years) == 2, "two reconciled years; the current one is not yet available"
-    assert [row.employer_paye_ref for row in rows if row.tax_year == years[1]] == [
+    assert len(rows) == 4
+    assert len(years) == 3, "three reconciled years; the current one is not yet available"
+    assert [row.employer_paye_ref for row in rows if row.tax_year == years[2]] == [
         "123/AB45678",
         "456/CD98765",
     ]
@@ -77,7 +83,7 @@ def test_demo_twice(tmp_path: Path) -> None:
     assert second.returncode == 0, second.stderr
     assert "sync ok: 0 new snapshots" in second.stdout
     with engine.connect() as connection:
-        assert connection.scalar(select(func.count()).select_from(TaxYearSnapshot)) == 3
+        assert connection.scalar(select(func.count()).select_from(TaxYearSnapshot)) == 4
     engine.dispose()
 
 
