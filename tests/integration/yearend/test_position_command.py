@@ -191,3 +191,28 @@ def test_the_metric_reports_each_year(sqlite_url: str, tmp_path: Path, monkeypat
     finally:
         container.close()
     assert 'hmrc_sync_expected_refund_pounds{tax_year="2024-25"} -792.0' in text
+
+
+def test_the_status_page_shows_the_same_position_as_the_json(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from hmrc_sync.app import create_app
+
+    profile = _setup(sqlite_url, tmp_path)
+    shown = _invoke(
+        "position", "--format", "json", "--profile", str(profile), "--database-url", sqlite_url
+    )
+    (year,) = json.loads(shown.stdout)["positions"]
+    admin = "status-page-admin-token-0123456789abcdef"
+    container = bootstrap(load_settings(database_url=sqlite_url, admin_token=admin))
+    try:
+        with TestClient(create_app(container)) as client:
+            page = client.get("/", headers={"Authorization": f"Bearer {admin}"})
+    finally:
+        container.close()
+    assert page.status_code == 200
+    assert year["headline"] in page.text
+    assert "£32,232.00" in page.text  # the tax due, as the JSON's income_tax
+    assert "£31,440.00" in page.text  # the tax deducted

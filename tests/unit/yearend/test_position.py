@@ -208,3 +208,30 @@ def test_profiles_round_trip_and_refuse_bad_amounts() -> None:
         money_of("--gift-aid", "-5")
     with pytest.raises(ProfileError, match="not an amount"):
         money_of("--gift-aid", "lots")
+
+
+def test_a_code_that_lagged_leaves_a_bill_and_is_named() -> None:
+    """£10,000 a month (£120,000). HMRC's code for the taper (257L: 12,570 - 10,000 = 2,570
+    of allowance) reached payroll only in month 10, on a month-1 basis, so months 1-9 were
+    taxed on 1257L and the shortfall was never caught up. Owed for the year: taxable
+    120,000 - 2,570 = 117,430; 37,700 x 20% = 7,540 + 79,730 x 40% = 31,892; 39,432.
+    PAYE: months 1-9 on 1257L, each about (10,000 - 1,047.50 free pay): 3,141.67 x 20% =
+    628.33 + 5,810.83 x 40% = 2,324.33, so £2,952.66 (the tables give £2,952.06-£2,952.47);
+    months 10-12 on 257L month 1: free pay 214.92, 628.33 + 6,643.41 x 40% = 2,657.36, so
+    about £3,285.69 each. Deducted about 26,572 + 9,857 = £36,429: a bill of about £3,003,
+    and both the taper and the code change are named."""
+    from hmrc_sync.paye import tax_for_period
+
+    slips, paid = [], D(0)
+    for month in range(1, 13):
+        code, m1 = ("1257L", False) if month <= 9 else ("257L", True)
+        tax = tax_for_period(YEAR, code, "monthly", month, D("10000"), D("10000") * month, paid, m1)
+        paid += tax
+        day = dt.date(2025 + (month > 9), (month + 2) % 12 + 1, 25)
+        slips.append(_slip(day, "10000", str(tax), tax_code=f"{code} M1" if m1 else code))
+    position = year_position(YEAR, employments_for_year(YEAR, slips, [], []))
+    assert position.liability.income_tax == D("39432")
+    assert position.tax_deducted == paid
+    assert D("-3010") < position.expected_refund < D("-3000")
+    assert position.outcome is Outcome.BILL
+    assert {"taper", "code_changed"} <= _codes(position.drivers)
