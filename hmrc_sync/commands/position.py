@@ -48,15 +48,18 @@ profile_option = click.option(
     type=click.Choice(["table", "json"]),
     default="table",
     show_default=True,
+    help="table: readable; json: every figure, for machines and the status page.",
 )
 @click.option(
     "--tolerance",
     callback=_amount,
+    metavar="AMOUNT",
     help="Differences up to this many pounds count as 'about right' (default 10.00).",
 )
 @click.option(
     "--alert-above",
     callback=_amount,
+    metavar="AMOUNT",
     help="Exit 11 when any year's expected refund or bill is larger than this (for a CronJob).",
 )
 @profile_option
@@ -113,20 +116,40 @@ def position(
         sys.exit(ExitCode.POSITION_ALERT)
 
 
+def _region(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    from hmrc_sync.yearend.errors import UnknownRegionError
+    from hmrc_sync.yearend.inputs import region_of
+
+    if value is None:
+        return None
+    try:
+        return region_of(value).value
+    except UnknownRegionError as error:
+        raise click.BadParameter(error.message) from None
+
+
 @position.command(name="set")
-@click.option("--tax-year", "tax_year", type=TaxYearParam(), required=True)
+@click.option(
+    "--tax-year",
+    "tax_year",
+    type=TaxYearParam(),
+    required=True,
+    help="The tax year the inputs are for: current, previous or a year such as 2025-26.",
+)
 @click.option(
     "--region",
-    type=click.Choice(["rUK", "scotland", "wales"], case_sensitive=False),
+    callback=_region,
+    metavar="rUK|scotland|wales",
     help="Your income-tax region, when no tax code on your payslips shows it.",
 )
 @click.option(
     "--relief-at-source",
     callback=_amount,
+    metavar="AMOUNT",
     help="Gross personal pension contributions under relief at source (what the scheme "
     "received, its 20% top-up included).",
 )
-@click.option("--gift-aid", callback=_amount, help="Gift Aid donations, as paid.")
+@click.option("--gift-aid", callback=_amount, metavar="AMOUNT", help="Gift Aid donations, as paid.")
 @click.option(
     "--marriage-allowance",
     type=click.Choice(["none", "transferor", "recipient"]),
@@ -150,6 +173,7 @@ def position(
 @click.option(
     "--expected-bonus",
     callback=_amount,
+    metavar="AMOUNT",
     help="A bonus or RSU vest still to come this year (the projection adds it).",
 )
 @profile_option

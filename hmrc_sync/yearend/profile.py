@@ -25,7 +25,7 @@ from hmrc_sync.yearend.inputs import region_of
 from hmrc_sync.yearend.marriage_allowance import MarriageAllowance, marriage_allowance_role
 from hmrc_sync.yearend.student_loans import student_loan_plan
 
-_ZERO: Final = Decimal(0)
+_ZERO: Final = Decimal("0.00")
 PROFILE_VERSION: Final = 1
 
 
