@@ -229,14 +229,16 @@ def set_profile(
     save_profiles(path, profiles)
     click.echo(f"{tax_year.hmrc} profile saved in {path}:")
     for key, value in profile.as_json().items():
-        if key == "tax_year":
-            continue
-        if value is None or value == []:
-            shown = "not set"
-        elif isinstance(value, list):
-            shown = ", ".join(str(item) for item in value)
-        elif isinstance(value, bool):
-            shown = "yes" if value else "no"
-        else:
-            shown = str(value)
-        click.echo(f"  {key.replace('_', ' ')}: {shown}")
+        if key != "tax_year":
+            click.echo(f"  {key.replace('_', ' ')}: {_shown(value)}")
+
+
+def _shown(value: object) -> str:
+    """A profile value as a person reads it."""
+    if value is None or value == []:
+        return "not set"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
