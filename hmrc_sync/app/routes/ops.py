@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -10,6 +12,7 @@ from hmrc_sync.app.deps import StateDep
 from hmrc_sync.db.engine import current_revision, head_revision
 from hmrc_sync.errors import HmrcSyncError
 
+log = logging.getLogger(__name__)
 router = APIRouter()
 
 
@@ -25,7 +28,13 @@ def readyz(state: StateDep) -> JSONResponse:
     try:
         revision = current_revision(state.container.engine)
     except HmrcSyncError as exc:
-        return JSONResponse({"status": "unavailable", "reason": exc.message}, status_code=503)
+        # The driver's text (host, user, database) goes to the log, never to the probe's
+        # answer, which anyone who can reach the port may read.
+        log.warning("readiness: %s", exc.message)
+        return JSONResponse(
+            {"status": "unavailable", "reason": "the database cannot be read; see the log"},
+            status_code=503,
+        )
     head = head_revision()
     if revision != head:
         return JSONResponse(
