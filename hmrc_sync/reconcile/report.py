@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Final
@@ -113,13 +114,27 @@ def as_json(result: ReconcileResult) -> str:
 
 
 def as_csv(result: ReconcileResult) -> str:
+    """Every finding as CSV; text that a spreadsheet would run as a formula is defused."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for finding in result.findings:
         values = finding_values(finding)
-        writer.writerow([_text(values[column]) or "" for column in COLUMNS])
+        writer.writerow([safe_cell(_text(values[column]) or "") for column in COLUMNS])
     return buffer.getvalue()
+
+
+_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER: Final = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+
+
+def safe_cell(text: str) -> str:
+    """A CSV cell a spreadsheet will not run: text starting with ``= + - @``, a tab or a
+    carriage return (an employer's name from a payslip, say) gets a leading apostrophe, as
+    OWASP advises; plain numbers such as ``-12.50`` are left as they are."""
+    if text.startswith(_FORMULA_START) and not _NUMBER.match(text):
+        return "'" + text
+    return text
 
 
 def _money(value: Decimal | None) -> str:

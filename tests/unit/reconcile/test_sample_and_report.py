@@ -7,6 +7,8 @@ import io
 import json
 from decimal import Decimal
 
+import pytest
+
 from hmrc_sync.demo.sample_payslips import sample_year
 from hmrc_sync.reconcile import (
     Basis,
@@ -98,3 +100,24 @@ def test_table_is_readable() -> None:
     assert text.rstrip().endswith("everything matches or is explained by what is on record.")
     bad = as_table(_sample_result(Decimal("250.00")))
     assert "1 difference(s) nothing on record accounts for" in bad
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+44 20 7946 0000", "'+44 20 7946 0000"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("-cmd|' /C calc'!A0", "'-cmd|' /C calc'!A0"),
+        ("\tTab Ltd", "'\tTab Ltd"),
+        ("\rCR Ltd", "'\rCR Ltd"),
+        ("-12.50", "-12.50"),
+        ("1234.00", "1234.00"),
+        ("Acme Ltd", "Acme Ltd"),
+        ("", ""),
+    ],
+)
+def test_csv_cells_a_spreadsheet_would_run_are_defused(cell: str, written: str) -> None:
+    from hmrc_sync.reconcile.report import safe_cell
+
+    assert safe_cell(cell) == written
