@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
@@ -135,12 +136,21 @@ def parse_date(value: object) -> dt.date:
     raise _Bad(f"{value!r} is not a date (write YYYY-MM-DD or DD/MM/YYYY)")
 
 
+_WHOLE_NUMBER: Final = re.compile(r"^-?[0-9]{1,18}$")  # ASCII digits; fits a BIGINT column
+
+
 def parse_int(value: object) -> int:
+    """A whole number the database can hold: ASCII digits only (not ``²``), one sign at
+    most (not ``--5``), and at most 18 digits (a BIGINT holds 19)."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
-    raise _Bad(f"{value!r} is not a whole number")
+        number = value
+    elif isinstance(value, str) and _WHOLE_NUMBER.match(value.strip()):
+        number = int(value.strip())
+    else:
+        raise _Bad(f"{str(value)[:40]!r} is not a whole number")
+    if abs(number) >= 10**18:
+        raise _Bad(f"{number} is too large a number for this column")
+    return number
 
 
 def parse_bool(value: object) -> bool:

@@ -239,3 +239,23 @@ def test_a_p60_carries_its_loan_boxes() -> None:
     assert problems == []
     assert p60 is not None
     assert (p60.student_loan, p60.postgraduate_loan) == (Decimal("985.00"), Decimal("540.00"))
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("--5", "is not a whole number"),
+        ("²", "is not a whole number"),
+        ("٣", "is not a whole number"),  # an Arabic-Indic digit: not ASCII
+        ("100000000000000000000", "is not a whole number"),
+        (10**20, "too large"),
+    ],
+)
+def test_whole_numbers_are_ascii_single_signed_and_fit_the_column(
+    value: object, problem: str
+) -> None:
+    from hmrc_sync.payslips.rows import parse_int
+
+    with pytest.raises(ValueError, match=problem):
+        parse_int(value)
+    assert parse_int(" -7 ") == -7
