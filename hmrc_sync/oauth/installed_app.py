@@ -37,7 +37,7 @@ def authorize_installed_app(container: Container, visit: Visit, timeout_s: float
     pending = start_authorization(
         settings.hmrc_authorize_url, settings.client_id, settings.redirect_uri, settings.scopes
     )
-    with LoopbackCallback(settings.redirect_uri) as callback:
+    with LoopbackCallback(settings.redirect_uri, pending.state) as callback:
         visit(pending.url)
         result = callback.wait(timeout_s)
     if result.state != pending.state:

@@ -56,6 +56,17 @@ class _Handler(BaseHTTPRequestHandler):
         result = CallbackResult(
             first("code"), first("state"), first("error"), first("error_description")
         )
+        expected = self.server.expected_state
+        if expected is not None and result.state != expected:
+            # Not this sign-in's answer (a stale tab, or someone else's link): say so and keep
+            # waiting for the real one, rather than failing the owner's attempt.
+            self._answer(
+                400,
+                "Not this sign-in",
+                "This link does not belong to the sign-in hmrc-sync is waiting for; "
+                "finish the sign-in in the window it opened.",
+            )
+            return
         if result.error:
             title, message = "Access not granted", "You can close this window."
         else:
@@ -63,23 +74,27 @@ class _Handler(BaseHTTPRequestHandler):
                 "Access granted",
                 "hmrc-sync has your authorisation. You can close this window.",
             )
+        self._answer(200, title, message)
+        self.server.deliver(result)
+
+    def _answer(self, status: int, title: str, message: str) -> None:
         body = self.page.format(title=html.escape(title), message=html.escape(message)).encode()
-        self.send_response(200)
+        self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
-        self.server.deliver(result)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silence the default access log: the query string holds the authorisation code."""
 
 
 class _CallbackServer(HTTPServer):
-    def __init__(self, host: str, port: int, path: str) -> None:
+    def __init__(self, host: str, port: int, path: str, expected_state: str | None) -> None:
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         super().__init__((host, port), _Handler)
         self.expected_path = path
+        self.expected_state = expected_state
         self.result: CallbackResult | None = None
         self.arrived = threading.Event()
 
@@ -90,16 +105,20 @@ class _CallbackServer(HTTPServer):
 
 
 class LoopbackCallback:
-    """Start with ``with LoopbackCallback(uri) as cb:``; then ``cb.wait(timeout)``."""
+    """Start with ``with LoopbackCallback(uri, state) as cb:``; then ``cb.wait(timeout)``.
 
-    def __init__(self, redirect_uri: str) -> None:
+    With ``expected_state``, a callback carrying any other state is answered 400 and ignored:
+    the listener keeps waiting for this sign-in's own answer."""
+
+    def __init__(self, redirect_uri: str, expected_state: str | None = None) -> None:
         self._host, self._port, self._path = loopback_address(redirect_uri)
+        self._expected_state = expected_state
         self._server: _CallbackServer | None = None
         self._thread: threading.Thread | None = None
 
     def __enter__(self) -> LoopbackCallback:
         try:
-            self._server = _CallbackServer(self._host, self._port, self._path)
+            self._server = _CallbackServer(self._host, self._port, self._path, self._expected_state)
         except OSError as exc:
             raise ConfigurationError(
                 f"cannot listen on {self._host}:{self._port} for the OAuth callback "
