@@ -126,12 +126,53 @@ def fraud_headers(
 
 
 def _remote_verdict(container: Any, headers: dict[str, str]) -> dict[str, Any]:
+    """HMRC's verdict, asked with the stored grant's user-restricted token when there is a
+    usable one (HMRC's sandbox validator has refused client-credentials tokens since late
+    August 2026), else with client credentials; says which was used, and why a try failed."""
+    from hmrc_sync.client.errors import HmrcUnauthorised
+    from hmrc_sync.oauth import HmrcAuth, utcnow
+    from hmrc_sync.tokenstore import grant_status
+
+    stored = container.token_store.read()
+    record = stored.value if stored else None
+    tried: list[str] = []
+    if grant_status(record, utcnow()).usable:
+        try:
+            answer = _ask_validator(container, headers, HmrcAuth(container.token_manager))
+        except HmrcUnauthorised as exc:
+            tried.append(f"your stored grant was refused ({exc.code or exc.status})")
+        else:
+            click.echo("Validated with your stored grant (a user-restricted token).", err=True)
+            return answer
+    else:
+        tried.append("no usable grant is stored (`hmrc-sync auth login` makes one)")
+    token = container.token_endpoint.client_credentials()
+    bearer = f"Bearer {token.access_token.get_secret_value()}"
+    try:
+        answer = _ask_validator(container, headers, None, bearer)
+    except HmrcUnauthorised as exc:
+        tried.append(f"the application's client-credentials token was refused ({exc.code})")
+        raise HmrcUnauthorised(
+            "HMRC's validator accepted neither token: " + "; ".join(tried),
+            status=exc.status,
+            code=exc.code,
+        ) from None
+    click.echo(
+        f"Validated with client credentials ({'; '.join(tried)}).",
+        err=True,
+    )
+    return answer
+
+
+def _ask_validator(
+    container: Any, headers: dict[str, str], auth: Any, bearer: str | None = None
+) -> dict[str, Any]:
     from hmrc_sync.client.api import HmrcClient
     from hmrc_sync.client.retry import RequestBudget, RetryPolicy
 
-    token = container.token_endpoint.client_credentials()
-    http = container.http_client()
-    http.headers["Authorization"] = f"Bearer {token.access_token.get_secret_value()}"
+    http = container.http_client(auth=auth)
+    if bearer is not None:
+        http.headers["Authorization"] = bearer
     client = HmrcClient(
         http,
         limiter=container.rate_limiter,

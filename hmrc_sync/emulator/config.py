@@ -103,6 +103,9 @@ class EmulatorConfig:
     # The only action of the sign-in page before the test-user form (older pages said
     # "Sign in to Government Gateway").
     sign_in_button_text: str = "Sign in to the HMRC online service"
+    # HMRC's sandbox validator has refused client-credentials tokens (401
+    # INVALID_CREDENTIALS) since late August 2026; True behaves that way.
+    validator_refuses_application_tokens: bool = False
 
     def __post_init__(self) -> None:
         if self.rate_limit < 0:

@@ -131,6 +131,7 @@ def emulated_hmrc(
     deprecated_versions: Sequence[VersionNotice] = (),
     retired_versions: Sequence[VersionNotice] = (),
     sign_in_button_text: str | None = None,
+    validator_refuses_application_tokens: bool = False,
 ) -> Iterator[EmulatedHmrc]:
     client_id = f"test-{secrets.token_hex(6)}"
     client_secret = secrets.token_urlsafe(18)
@@ -151,6 +152,8 @@ def emulated_hmrc(
     )
     if sign_in_button_text is not None:
         config = replace(config, sign_in_button_text=sign_in_button_text)
+    if validator_refuses_application_tokens:
+        config = replace(config, validator_refuses_application_tokens=True)
     app = create_emulator_app(config)
     emulator: Emulator = app.state.emulator
     user, password = emulator.create_user(services)

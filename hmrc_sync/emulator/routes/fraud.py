@@ -17,6 +17,7 @@ from hmrc_sync.emulator.engine.state import RecordedRequest, hmrc_timestamp
 from hmrc_sync.emulator.routes.gateway import (
     MATCHING_RESOURCE_NOT_FOUND,
     ApiError,
+    Caller,
     check,
     emulator_of,
     fraud_headers,
@@ -67,10 +68,18 @@ HMRC_FEEDBACK_APIS: Final = frozenset(
 )
 
 
+def _refuse_application_tokens(request: Request, caller: Caller) -> None:
+    """HMRC's sandbox validator now wants a user-restricted token (configurable)."""
+    emulator = emulator_of(request)
+    if emulator.config.validator_refuses_application_tokens and caller.user is None:
+        raise ApiError(401, "INVALID_CREDENTIALS", "Invalid Authentication information provided")
+
+
 async def validate(request: Request) -> Response:
     from hmrc_sync.fraud_headers.validator import validate_headers
 
-    check(request, APIS[FRAUD_VALIDATOR])
+    caller = check(request, APIS[FRAUD_VALIDATOR])
+    _refuse_application_tokens(request, caller)
     emulator = emulator_of(request)
     verdict = validate_headers(dict(fraud_headers(request)), now=emulator.now())
     return JsonResponse(verdict.as_hmrc_json())
@@ -78,6 +87,7 @@ async def validate(request: Request) -> Response:
 
 async def validation_feedback(request: Request, api: str) -> Response:
     caller = check(request, APIS[FRAUD_VALIDATOR])
+    _refuse_application_tokens(request, caller)
     method = request.query_params.get("connectionMethod")
     if method is not None and method not in CONNECTION_METHODS:
         raise ApiError(400, "INVALID_REQUEST", "Invalid connectionMethod")

@@ -72,3 +72,49 @@ def test_remote_asks_the_configured_validator(tmp_path: Path, monkeypatch: objec
     assert "Gov-Client-Connection-Method" in result.output
     assert "HEADERS:" in result.output
     assert hmrc.client_secret not in result.output
+
+
+def _point_at(hmrc: object, tmp_path: Path, monkeypatch: object) -> None:
+    import pytest
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    for key, value in hmrc.env("sqlite:///" + str(tmp_path / "db.sqlite")).items():  # type: ignore[attr-defined]
+        if key.startswith("HMRC_SYNC_"):
+            monkeypatch.setenv(key, value)
+
+
+def test_remote_uses_the_stored_grant_when_the_validator_wants_a_user_token(
+    tmp_path: Path, monkeypatch: object
+) -> None:
+    """HMRC's sandbox validator has refused client-credentials tokens since August 2026: with
+    a grant stored, the user-restricted token is used and the command says so."""
+    from hmrc_sync.tokenstore import FileTokenStore
+
+    with emulated_hmrc(tmp_path, validator_refuses_application_tokens=True) as hmrc:
+        _point_at(hmrc, tmp_path, monkeypatch)
+        hmrc.grant(FileTokenStore(tmp_path / "token.json"))
+        result = CliRunner().invoke(cli, ["fraud-headers", "--remote"])
+    assert result.exit_code == 0, result.output
+    assert "Validated with your stored grant" in result.output
+    assert "HEADERS:" in result.output
+
+
+def test_remote_says_why_neither_token_was_accepted(tmp_path: Path, monkeypatch: object) -> None:
+    with emulated_hmrc(tmp_path, validator_refuses_application_tokens=True) as hmrc:
+        _point_at(hmrc, tmp_path, monkeypatch)
+        result = CliRunner().invoke(cli, ["fraud-headers", "--remote"])
+    assert result.exit_code != 0
+    assert "accepted neither token" in result.output
+    assert "no usable grant is stored" in result.output
+    assert "client-credentials token was refused (INVALID_CREDENTIALS)" in result.output
+    assert hmrc.client_secret not in result.output
+
+
+def test_remote_falls_back_to_client_credentials_without_a_grant(
+    tmp_path: Path, monkeypatch: object
+) -> None:
+    with emulated_hmrc(tmp_path) as hmrc:
+        _point_at(hmrc, tmp_path, monkeypatch)
+        result = CliRunner().invoke(cli, ["fraud-headers", "--remote"])
+    assert result.exit_code == 0, result.output
+    assert "Validated with client credentials (no usable grant is stored" in result.output
