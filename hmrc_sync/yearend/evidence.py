@@ -42,6 +42,7 @@ class EmploymentYear:
     student_loan: Decimal
     basis: Basis
     payslips: tuple[Payslip, ...] = ()
+    postgraduate_loan: Decimal = _ZERO
 
     @property
     def tax_codes(self) -> tuple[str, ...]:
@@ -73,11 +74,14 @@ def employments_for_year(
             next((s.employer_paye_ref for s in slips if s.employer_paye_ref), None),
         )
         loan = sum((s.student_loan for s in slips), _ZERO)
+        postgraduate = sum((s.postgraduate_loan for s in slips), _ZERO)
         p60 = _take(year_p60s, name, ref, _p60_names)
         employment = _take(year_hmrc, name, ref, _hmrc_names)
         if p60 is not None:
             found.append(
-                EmploymentYear(name, p60.gross_pay, p60.income_tax, loan, Basis.P60, tuple(slips))
+                EmploymentYear(
+                    name, p60.gross_pay, p60.income_tax, loan, Basis.P60, tuple(slips), postgraduate
+                )
             )
         elif employment is not None and employment.figures_to is None:
             found.append(
@@ -88,12 +92,15 @@ def employments_for_year(
                     loan,
                     Basis.HMRC,
                     tuple(slips),
+                    postgraduate,
                 )
             )
         else:
             pay = sum((s.taxable_basis for s in slips), _ZERO)
             tax = sum((s.income_tax for s in slips), _ZERO)
-            found.append(EmploymentYear(name, pay, tax, loan, Basis.PAYSLIPS, tuple(slips)))
+            found.append(
+                EmploymentYear(name, pay, tax, loan, Basis.PAYSLIPS, tuple(slips), postgraduate)
+            )
     for p60 in year_p60s:
         found.append(EmploymentYear(p60.employer, p60.gross_pay, p60.income_tax, _ZERO, Basis.P60))
     for employment in year_hmrc:

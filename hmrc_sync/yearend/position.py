@@ -148,7 +148,7 @@ def year_position(
         LoanPosition(
             plan,
             student_loan_due_for_year(tax_year, plan, income),
-            _loan_deducted(employments, plan, profile),
+            _loan_deducted(employments, plan),
         )
         for plan in profile.student_loan_plans
     )
@@ -262,16 +262,11 @@ def _basis_note(employment: EmploymentYear) -> str:
     )
 
 
-def _loan_deducted(
-    employments: Sequence[EmploymentYear], plan: StudentLoanPlan, profile: YearProfile
-) -> Decimal:
-    """Payslips record one student-loan figure; with one plan entered it is that plan's."""
-    if len(profile.student_loan_plans) != 1:
-        return _ZERO if plan is StudentLoanPlan.POSTGRADUATE else _total_loans(employments)
-    return _total_loans(employments)
-
-
-def _total_loans(employments: Sequence[EmploymentYear]) -> Decimal:
+def _loan_deducted(employments: Sequence[EmploymentYear], plan: StudentLoanPlan) -> Decimal:
+    """What payroll took for ``plan``: payslips record a plan loan and a postgraduate loan
+    separately (``student_loan``, ``postgraduate_loan``)."""
+    if plan is StudentLoanPlan.POSTGRADUATE:
+        return sum((e.postgraduate_loan for e in employments), _ZERO)
     return sum((e.student_loan for e in employments), _ZERO)
 
 
@@ -295,11 +290,15 @@ def _carried_on(employment: EmploymentYear, tax_year: TaxYear, today: dt.date) -
     pay_each = sum((s.taxable_basis for s in regular), _ZERO) / len(regular)
     tax_each = sum((s.income_tax for s in regular), _ZERO) / len(regular)
     loan_each = sum((s.student_loan for s in regular), _ZERO) / len(regular)
+    postgraduate_each = sum((s.postgraduate_loan for s in regular), _ZERO) / len(regular)
     return replace(
         employment,
         pay=(employment.pay + pay_each * remaining).quantize(Decimal("0.01")),
         tax=(employment.tax + tax_each * remaining).quantize(Decimal("0.01")),
         student_loan=(employment.student_loan + loan_each * remaining).quantize(Decimal("1")),
+        postgraduate_loan=(employment.postgraduate_loan + postgraduate_each * remaining).quantize(
+            Decimal("1")
+        ),
         basis=Basis.PAYSLIPS,
     )
 

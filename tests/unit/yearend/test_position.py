@@ -235,3 +235,28 @@ def test_a_code_that_lagged_leaves_a_bill_and_is_named() -> None:
     assert D("-3010") < position.expected_refund < D("-3000")
     assert position.outcome is Outcome.BILL
     assert {"taper", "code_changed"} <= _codes(position.drivers)
+
+
+def test_a_plan_and_a_postgraduate_loan_are_each_compared_with_their_own_deductions() -> None:
+    """Twelve months of £3,000 (£36,000). Plan 2 due: floor((36,000 - 28,470) x 9%) = 677;
+    postgraduate due: floor((36,000 - 21,000) x 6%) = 900. Payroll took £56 and £75 a month
+    (£672 and £900)."""
+    slips = [
+        _slip(
+            dt.date(2025 + (m > 9), (m + 2) % 12 + 1, 25),
+            "3000",
+            "0",
+            student_loan=D("56"),
+            postgraduate_loan=D("75"),
+        )
+        for m in range(1, 13)
+    ]
+    plans = (StudentLoanPlan.PLAN2, StudentLoanPlan.POSTGRADUATE)
+    position = year_position(
+        YEAR, employments_for_year(YEAR, slips, [], []), YearProfile(YEAR, student_loan_plans=plans)
+    )
+    loans = {loan.plan: (loan.due, loan.deducted) for loan in position.loans}
+    assert loans == {
+        StudentLoanPlan.PLAN2: (D("677"), D("672")),
+        StudentLoanPlan.POSTGRADUATE: (D("900"), D("900")),
+    }
