@@ -33,6 +33,7 @@ import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
 
+from hmrc_sync.paye.choices import parse_choice
 from hmrc_sync.paye.errors import DirectorNiError, PayeInputError, PeriodError
 from hmrc_sync.paye.frequency import Frequency
 from hmrc_sync.paye.money import ZERO, ceil_pound, check_money
@@ -60,15 +61,7 @@ class DirectorNiMethod(StrEnum):
     @classmethod
     def parse(cls, value: DirectorNiMethod | str) -> DirectorNiMethod:
         """Accept a method or its text (case-insensitive; ``-`` or space for ``_``)."""
-        if isinstance(value, DirectorNiMethod):
-            return value
-        if isinstance(value, str):
-            text = value.strip().lower().replace("-", "_").replace(" ", "_")
-            for member in cls:
-                if member.value == text:
-                    return member
-        accepted = ", ".join(repr(member.value) for member in cls)
-        raise DirectorNiError(f"unknown directors' NI method {value!r}: use one of {accepted}")
+        return parse_choice(cls, value, DirectorNiError, "directors' NI method")
 
 
 def director_ni_for_period(

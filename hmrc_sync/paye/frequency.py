@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from hmrc_sync.paye.choices import parse_choice
 from hmrc_sync.paye.errors import FrequencyError, PeriodError
 
 
@@ -18,15 +19,7 @@ class Frequency(StrEnum):
     @classmethod
     def parse(cls, value: Frequency | str) -> Frequency:
         """Accept a ``Frequency`` or its text (case-insensitive; ``-`` or space for ``_``)."""
-        if isinstance(value, Frequency):
-            return value
-        if isinstance(value, str):
-            text = value.strip().lower().replace("-", "_").replace(" ", "_")
-            for member in cls:
-                if member.value == text:
-                    return member
-        accepted = ", ".join(repr(member.value) for member in cls)
-        raise FrequencyError(f"unknown pay frequency {value!r}: use one of {accepted}")
+        return parse_choice(cls, value, FrequencyError, "pay frequency")
 
     @property
     def is_monthly(self) -> bool:

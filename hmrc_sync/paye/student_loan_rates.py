@@ -19,6 +19,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
+from hmrc_sync.paye.choices import parse_choice, squashed
 from hmrc_sync.paye.errors import RatesNotFoundError, StudentLoanPlanError
 from hmrc_sync.taxyear import TaxYear
 
@@ -39,18 +40,14 @@ class StudentLoanPlan(StrEnum):
         ``"Plan 1"``, ``"plan_2"`` and ``"PLAN4"`` are accepted, as are ``"pgl"`` and
         ``"postgrad"`` for the postgraduate loan.
         """
-        if isinstance(value, StudentLoanPlan):
-            return value
-        if isinstance(value, str):
-            text = value.strip().lower()
-            for mark in (" ", "-", "_"):
-                text = text.replace(mark, "")
-            text = _ALIASES.get(text, text)
-            for member in cls:
-                if member.value == text:
-                    return member
-        accepted = ", ".join(repr(member.value) for member in cls)
-        raise StudentLoanPlanError(f"unknown student loan plan {value!r}: use one of {accepted}")
+        return parse_choice(
+            cls,
+            value,
+            StudentLoanPlanError,
+            "student loan plan",
+            normalise=squashed,
+            aliases=_ALIASES,
+        )
 
     @property
     def rate(self) -> Decimal:
