@@ -178,13 +178,13 @@ def project_year(
     employments: Sequence[EmploymentYear],
     profile: YearProfile | None = None,
     *,
-    today: dt.date,
     tolerance: Decimal = DEFAULT_TOLERANCE,
 ) -> Position:
-    """The current year carried on to 5 April from the payslips so far."""
+    """The current year carried on to 5 April from the payslips so far (from each
+    employment's last payslip, at its pay frequency)."""
     profile = profile or YearProfile(tax_year)
     region, _ = _region(profile, employments)
-    projected = [_carried_on(e, tax_year, today) for e in employments]
+    projected = [_carried_on(e, tax_year) for e in employments]
     notes = [
         "Projected to 5 April at each employment's average regular pay and tax per pay period "
         "so far: if your pay stays as it is.",
@@ -280,12 +280,12 @@ def _paye_marginal_rate(tax_year: TaxYear, region: Region, income: Decimal) -> D
     return annual_bands(rates, region)[-1].rate
 
 
-def _carried_on(employment: EmploymentYear, tax_year: TaxYear, today: dt.date) -> EmploymentYear:
+def _carried_on(employment: EmploymentYear, tax_year: TaxYear) -> EmploymentYear:
     slips = employment.payslips
     if not slips:
         return employment
     frequency = _frequency(slips)
-    remaining = _periods_left(frequency, tax_year, max(s.pay_date for s in slips), today)
+    remaining = _periods_left(frequency, tax_year, max(s.pay_date for s in slips))
     regular = [s for s in slips if s.bonus == 0 and s.rsu_vest == 0] or list(slips)
     pay_each = sum((s.taxable_basis for s in regular), _ZERO) / len(regular)
     tax_each = sum((s.income_tax for s in regular), _ZERO) / len(regular)
@@ -313,9 +313,7 @@ def _frequency(slips: Sequence[Payslip]) -> Frequency:
     return Frequency.MONTHLY
 
 
-def _periods_left(
-    frequency: Frequency, tax_year: TaxYear, last_paid: dt.date, today: dt.date
-) -> int:
+def _periods_left(frequency: Frequency, tax_year: TaxYear, last_paid: dt.date) -> int:
     """Regular paydays after the last payslip, to 5 April."""
     end = tax_year.last_day
     if frequency.is_monthly:

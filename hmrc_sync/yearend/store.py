@@ -101,9 +101,7 @@ def positions_from(
         profile = profiles.get(year)
         in_progress = year == current and any(e.basis is not Basis.P60 for e in employments)
         if in_progress:
-            positions.append(
-                project_year(year, employments, profile, today=today, tolerance=tolerance)
-            )
+            positions.append(project_year(year, employments, profile, tolerance=tolerance))
         else:
             positions.append(year_position(year, employments, profile, tolerance=tolerance))
     return positions

@@ -170,9 +170,7 @@ def test_the_current_year_is_projected_to_5_april() -> None:
     so £60,000 pay and 12 x 790 = £9,480 tax. Owed on £60,000: 47,430 taxable; 7,540 +
     9,730 x 40% = 3,892; 11,432. A bill of about £1,952 if pay stays as it is."""
     slips = [_slip(dt.date(2025, month, 25), "5000", "790") for month in range(4, 12)]
-    position = project_year(
-        YEAR, employments_for_year(YEAR, slips, [], []), today=dt.date(2025, 12, 1)
-    )
+    position = project_year(YEAR, employments_for_year(YEAR, slips, [], []))
     assert position.projected
     assert position.employment_income == D("60000")
     assert position.tax_deducted == D("9480")
@@ -186,9 +184,7 @@ def test_a_stated_bonus_is_projected_at_paye_s_marginal_rate() -> None:
     Deducted 9,480 + 8,000 = 17,480: still a bill of £1,952."""
     slips = [_slip(dt.date(2025, month, 25), "5000", "790") for month in range(4, 12)]
     profile = YearProfile(YEAR, expected_bonus=D("20000"))
-    position = project_year(
-        YEAR, employments_for_year(YEAR, slips, [], []), profile, today=dt.date(2025, 12, 1)
-    )
+    position = project_year(YEAR, employments_for_year(YEAR, slips, [], []), profile)
     assert position.employment_income == D("80000")
     assert position.liability.income_tax == D("19432")
     assert position.expected_refund == D("-1952")
