@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import click
 from click.testing import CliRunner, Result
@@ -32,6 +33,20 @@ def _cli() -> click.Group:
 
 def _invoke(*args: str) -> Result:
     return CliRunner().invoke(_cli(), list(args))
+
+
+def _position(url: str, profile: Path, *args: str) -> Result:
+    """``hmrc-sync position ARGS`` on this database and profile file."""
+    return _invoke("position", *args, "--profile", str(profile), "--database-url", url)
+
+
+def _one_year_json(url: str, profile: Path) -> dict[str, Any]:
+    """The single year ``position --tax-year 2024-25 --format json`` reports."""
+    shown = _position(url, profile, "--tax-year", "2024-25", "--format", "json")
+    assert shown.exit_code == 0, shown.output
+    (year,) = json.loads(shown.stdout)["positions"]
+    assert isinstance(year, dict)
+    return year
 
 
 def _setup(sqlite_url: str, tmp_path: Path) -> Path:
@@ -73,19 +88,7 @@ def test_position_json_and_table_agree_and_the_alert_exit_code(
     """£108,000: allowance 12,570 - 4,000 = 8,570; taxable 99,430; 7,540 + 61,730 x 40%
     = 24,692; owed 32,232. Deducted 31,440 (HMRC's figure): a bill of £792."""
     profile = _setup(sqlite_url, tmp_path)
-    shown = _invoke(
-        "position",
-        "--tax-year",
-        "2024-25",
-        "--format",
-        "json",
-        "--profile",
-        str(profile),
-        "--database-url",
-        sqlite_url,
-    )
-    assert shown.exit_code == 0, shown.output
-    (year,) = json.loads(shown.stdout)["positions"]
+    year = _one_year_json(sqlite_url, profile)
     assert year["income_tax"] == "32232.00"
     assert year["tax_deducted"] == "31440.00"
     assert year["expected_refund"] == "-792.00"
@@ -94,37 +97,13 @@ def test_position_json_and_table_agree_and_the_alert_exit_code(
     assert year["estimate"] is True
     assert {driver["code"] for driver in year["drivers"]} == {"taper"}
 
-    table = _invoke(
-        "position",
-        "--tax-year",
-        "2024-25",
-        "--profile",
-        str(profile),
-        "--database-url",
-        sqlite_url,
-    )
+    table = _position(sqlite_url, profile, "--tax-year", "2024-25")
     assert "you are likely to owe about £792.00" in table.output
     assert "tax due £32,232.00; tax deducted £31,440.00" in table.output
 
-    alert = _invoke(
-        "position",
-        "--alert-above",
-        "500",
-        "--profile",
-        str(profile),
-        "--database-url",
-        sqlite_url,
-    )
+    alert = _position(sqlite_url, profile, "--alert-above", "500")
     assert alert.exit_code == ExitCode.POSITION_ALERT
-    quiet = _invoke(
-        "position",
-        "--alert-above",
-        "1000",
-        "--profile",
-        str(profile),
-        "--database-url",
-        sqlite_url,
-    )
+    quiet = _position(sqlite_url, profile, "--alert-above", "1000")
     assert quiet.exit_code == 0
 
 
@@ -147,18 +126,7 @@ def test_position_set_changes_the_estimate(sqlite_url: str, tmp_path: Path) -> N
     assert json.loads(profile.read_text())["years"][0]["relief_at_source_contributions"] == (
         "8000.00"
     )
-    shown = _invoke(
-        "position",
-        "--tax-year",
-        "2024-25",
-        "--format",
-        "json",
-        "--profile",
-        str(profile),
-        "--database-url",
-        sqlite_url,
-    )
-    (year,) = json.loads(shown.stdout)["positions"]
+    year = _one_year_json(sqlite_url, profile)
     assert year["expected_refund"] == "2408.00"
     assert "relief_at_source" in {driver["code"] for driver in year["drivers"]}
 
@@ -201,9 +169,7 @@ def test_the_status_page_shows_the_same_position_as_the_json(
     from hmrc_sync.app import create_app
 
     profile = _setup(sqlite_url, tmp_path)
-    shown = _invoke(
-        "position", "--format", "json", "--profile", str(profile), "--database-url", sqlite_url
-    )
+    shown = _position(sqlite_url, profile, "--format", "json")
     (year,) = json.loads(shown.stdout)["positions"]
     admin = "status-page-admin-token-0123456789abcdef"
     container = bootstrap(load_settings(database_url=sqlite_url, admin_token=admin))
