@@ -99,17 +99,33 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+# Plain digits, or digits grouped in thousands by commas, then an optional decimal point: a
+# comma anywhere else (a European "1234,56") is refused rather than read as 123456.
+_AMOUNT_TEXT: Final = re.compile(r"^[-+]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.[0-9]+)?$")
+
+
+def _money_from_text(text: str) -> Decimal:
+    plain = text.replace("£", "", 1)
+    if not _AMOUNT_TEXT.match(plain) or not any(c.isdigit() for c in plain):
+        hint = (
+            "commas may only group thousands, as in 1,234.56; write the decimal point as '.'"
+            if "," in plain
+            else "write e.g. 1234.56"
+        )
+        raise _Bad(f"{text!r} is not an amount: {hint}")
+    try:
+        return Decimal(plain.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only decimal text
+        raise _Bad(f"{text!r} is not an amount (write e.g. 1234.56)") from None
+
+
 def parse_money(value: object) -> Decimal:
     if isinstance(value, bool):
         raise _Bad(f"{value!r} is not an amount")
     if isinstance(value, Decimal | int):
         amount = Decimal(value)
     elif isinstance(value, str):
-        text = value.strip().replace(",", "").replace("£", "")
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise _Bad(f"{value.strip()!r} is not an amount (write e.g. 1234.56)") from None
+        amount = _money_from_text(value.strip())
     else:
         raise _Bad(f"{value!r} is not an amount")
     if not amount.is_finite():

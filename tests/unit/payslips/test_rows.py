@@ -115,6 +115,27 @@ def test_amounts_that_do_not_fit_are_refused(bad: str) -> None:
     assert [column for column, _ in problems] == ["gross_pay"]
 
 
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [("1,234.56", "1234.56"), ("£12,345", "12345.00"), ("-£5.5", "-5.50"), (".5", "0.50")],
+)
+def test_amounts_are_read_with_or_without_thousands_commas(text: str, amount: str) -> None:
+    slip, problems = payslip_from_row({**GOOD, "gross_pay": text}, "x")
+    assert problems == []
+    assert slip is not None
+    assert slip.gross_pay == Decimal(amount)
+
+
+@pytest.mark.parametrize("bad", ["1234,56", "1.234,56", "12,34", "1_000", "1e3", "£"])
+def test_a_comma_that_is_not_a_thousands_separator_is_refused_not_guessed(bad: str) -> None:
+    # With `;` separators a European "1234,56" used to read as 123456: refused, and said why.
+    _, problems = payslip_from_row({**GOOD, "gross_pay": bad}, "x")
+    assert [column for column, _ in problems] == ["gross_pay"]
+    reason = problems[0][1]
+    assert "is not an amount" in reason
+    assert ("decimal point" in reason) == ("," in bad)
+
+
 def test_p60_rows() -> None:
     p60, problems = p60_from_row(
         {
