@@ -60,10 +60,12 @@ class Owner:
         """Open ``/authorize`` as the signed-in owner; the ``state`` HMRC will send back."""
         started = self.client.get("/authorize", follow_redirects=False)
         assert started.status_code == 303
-        return parse_qs(urlsplit(started.headers["location"]).query)["state"][0]
+        state: str = parse_qs(urlsplit(started.headers["location"]).query)["state"][0]
+        return state
 
     def back(self, **params: str) -> httpx.Response:
-        return self.client.get("/callback", params=params)
+        answer: httpx.Response = self.client.get("/callback", params=params)
+        return answer
 
 
 @pytest.fixture

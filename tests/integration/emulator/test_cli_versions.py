@@ -37,7 +37,10 @@ def started() -> Iterator[list[TestClient]]:
 def _get(client: TestClient, emulator: Emulator, client_id: str, api: ApiName) -> httpx.Response:
     granted = granted_user(emulator, client_id=client_id)
     path = annual_path(api.value, str(granted.user.sa_utr), "2023-24")
-    return client.get(path, headers=api_headers(granted.access_token, VERSIONS[api.value]))
+    answer: httpx.Response = client.get(
+        path, headers=api_headers(granted.access_token, VERSIONS[api.value])
+    )
+    return answer
 
 
 def _served(answer: httpx.Response) -> bool:
@@ -93,7 +96,8 @@ def _validate_with_an_application_token(client: TestClient, client_id: str, secr
     )
     if answer.status_code == 401:
         assert answer.json()["code"] == "INVALID_CREDENTIALS"
-    return answer.status_code
+    status: int = answer.status_code
+    return status
 
 
 @pytest.mark.parametrize(
