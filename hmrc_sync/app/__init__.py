@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request, Response
 
 from hmrc_sync import __version__
 from hmrc_sync.app.deps import TEMPLATES_DIR, AppState
-from hmrc_sync.app.pages import install_owner_check
+from hmrc_sync.app.pages import install_error_pages, install_owner_check
 from hmrc_sync.app.routes import oauth, ops, status, sync
 from hmrc_sync.app.security import security_headers
 from hmrc_sync.bootstrap import Container
@@ -32,6 +32,7 @@ def create_app(container: Container) -> FastAPI:
     oauth.install_callback(app, container.settings.redirect_uri)
     app.include_router(sync.router)
     app.include_router(status.router)
+    install_error_pages(app)
     install_security_headers(app)
     return app
 

@@ -1,12 +1,16 @@
-"""The web layer's shared pieces: rendering a page, the one message page, and the owner check
-as a FastAPI dependency (``OwnerDep``) that raises instead of returning a refusal."""
+"""The web layer's shared pieces: rendering a page, the one message page, the owner check
+as a FastAPI dependency (``OwnerDep``) that raises instead of returning a refusal, and the
+answer to an error nothing else handled (``install_error_pages``)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Final
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
 from hmrc_sync.app.deps import AppState, StateDep
 from hmrc_sync.app.security import (
@@ -16,6 +20,9 @@ from hmrc_sync.app.security import (
     client_key,
     tokens_match,
 )
+from hmrc_sync.errors import HmrcSyncError
+
+log = logging.getLogger(__name__)
 
 BACK_TO_STATUS = ("/", "Back to the status page")
 OWNER_PAGES_SETUP = (
@@ -133,3 +140,76 @@ def install_owner_check(app: FastAPI) -> None:
         return owner_login_page(state, request, next_path=request.url.path, error=None)
 
     app.add_exception_handler(OwnerRequired, refused)
+
+
+# --------------------------------------------------------------------------- unhandled errors
+API_PATHS: Final = frozenset({"/sync", "/metrics", "/healthz", "/readyz"})
+"""Paths machines call: an unhandled error there is answered in JSON, never with a page."""
+
+
+def wants_json(request: Request) -> bool:
+    path = request.url.path
+    return (
+        path in API_PATHS
+        or path.startswith("/sync/browser/")
+        or "application/json" in request.headers.get("accept", "")
+    )
+
+
+def error_reference() -> str:
+    """A short id shown to the owner and logged with the traceback, to find one in the other."""
+    return secrets.token_hex(6)
+
+
+def unhandled_error(request: Request, error: Exception) -> Response:
+    """Log ``error`` with its traceback under a new reference, and answer 500 without either:
+    the message page for a browser, JSON for the webhook, probes and the page's script. Only
+    an ``HmrcSyncError``'s message is shown (those never carry secrets); anything else is
+    described in general terms."""
+    reference = error_reference()
+    log.error(
+        "unhandled error answering %s %s (reference %s)",
+        request.method,
+        request.url.path,  # never the query: it may hold an authorisation code
+        reference,
+        exc_info=error,
+    )
+    what = error.message if isinstance(error, HmrcSyncError) else "an unexpected error"
+    if wants_json(request):
+        return JSONResponse(
+            {
+                "error": "internal_error",
+                "message": f"hmrc-sync failed: {what}; try again, and if it keeps failing "
+                f"check the service's log for reference {reference}",
+                "reference": reference,
+            },
+            status_code=500,
+        )
+    message = (
+        f"hmrc-sync could not finish this request ({what}). Try again; if it keeps failing, "
+        f"check the service's log for reference {reference}."
+    )
+    link = (request.url.path, "Try again") if request.method == "GET" else BACK_TO_STATUS
+    state = getattr(request.app.state, "hmrc_sync", None)
+    try:
+        assert isinstance(state, AppState)
+        return message_page(
+            state, request, status=500, title="Something went wrong", message=message, link=link
+        )
+    except Exception:  # the page itself failed: plain text still helps
+        log.exception("the error page could not be rendered (reference %s)", reference)
+        return PlainTextResponse(message, status_code=500)
+
+
+def install_error_pages(app: FastAPI) -> None:
+    """Answer any exception a route lets through with ``unhandled_error``. Installed before
+    the security headers, so its pages carry them too."""
+
+    @app.middleware("http")
+    async def _errors(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        try:
+            return await call_next(request)
+        except Exception as error:  # the last line: answered and logged
+            return unhandled_error(request, error)

@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import MISSING, dataclass, field, fields, replace
 from datetime import timedelta
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -15,6 +16,7 @@ from click.core import ParameterSource
 from fastapi import FastAPI
 from pydantic import SecretStr
 
+from hmrc_sync.client.endpoints import ApiName
 from hmrc_sync.commands.common import require_free_port
 from hmrc_sync.commands.exits import exit_with_error
 from hmrc_sync.emulator.app import create_emulator_app
@@ -23,7 +25,9 @@ from hmrc_sync.emulator.config import (
     ApplicationConfig,
     EmulatorConfig,
     FaultConfig,
+    VersionNotice,
 )
+from hmrc_sync.emulator.data.catalogue import APIS
 from hmrc_sync.emulator.data.identifiers import new_password
 from hmrc_sync.emulator.data.starter import starter_user
 from hmrc_sync.emulator.engine.persistence import read_seed
@@ -68,6 +72,68 @@ DEFAULT_ACCESS_SECONDS: Final = int(
 DEFAULT_GRANT_DAYS: Final = _default(EmulatorConfig, "grant_lifetime").days
 FAULT_OPTIONS: Final = frozenset(item.name for item in fields(FaultConfig)) - {"error_statuses"}
 
+# The APIs whose versions --deprecate and --retire may name: hmrc-sync's names
+# (``ApiName``) for the APIs the emulator serves.
+VERSIONED_APIS: Final = tuple(api for api in ApiName if api.value in APIS)
+
+
+class VersionNoticeParam(click.ParamType[VersionNotice]):
+    """``API[:VERSION][@SUNSET]`` (``--deprecate``) or ``API[:VERSION]`` (``--retire``): an
+    ``ApiName``, one of the versions the emulator serves for it (default: the one it serves),
+    and a sunset date (``YYYY-MM-DD``, sent as an HTTP-date in the ``Sunset`` header)."""
+
+    def __init__(self, *, sunset: bool) -> None:
+        self.sunset = sunset
+        self.name = "API[:VERSION][@SUNSET]" if sunset else "API[:VERSION]"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> VersionNotice:
+        if isinstance(value, VersionNotice):
+            return value
+        text, _, sunset = str(value).partition("@")
+        if sunset and not self.sunset:
+            self.fail(f"{value!r}: a retired version has no sunset date", param, ctx)
+        name, _, version = text.partition(":")
+        try:
+            api = ApiName(name.strip())
+        except ValueError:
+            api = None
+        if api not in VERSIONED_APIS:
+            names = ", ".join(a.value for a in VERSIONED_APIS)
+            self.fail(
+                f"{name!r} is not an API the emulator serves; choose one of: {names}", param, ctx
+            )
+        served = sorted(APIS[api.value].versions)
+        version = version.strip() or (served[0] if len(served) == 1 else "")
+        if version not in served:
+            self.fail(
+                f"{api.value} has no version {version!r} here; it serves {', '.join(served)}",
+                param,
+                ctx,
+            )
+        if not sunset:
+            return VersionNotice(api.value, version)
+        return VersionNotice(api.value, version, sunset=self._http_date(sunset, param, ctx))
+
+    def _http_date(
+        self, text: str, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
+        try:
+            day = dt.date.fromisoformat(text.strip())
+        except ValueError:
+            self.fail(f"the sunset date {text!r} must be YYYY-MM-DD (e.g. 2027-09-01)", param, ctx)
+        return format_datetime(
+            dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC), usegmt=True
+        )
+
+
+def _check_notices(deprecated: Sequence[VersionNotice], retired: Sequence[VersionNotice]) -> None:
+    both = {(n.api, n.version) for n in deprecated} & {(n.api, n.version) for n in retired}
+    if both:
+        named = ", ".join(f"{api}:{version}" for api, version in sorted(both))
+        raise click.UsageError(f"{named} cannot be both deprecated and retired: choose one")
+
 
 @dataclass(frozen=True)
 class Options:
@@ -85,6 +151,9 @@ class Options:
     def from_command_line(cls, given: dict[str, Any]) -> Options:
         """The command's parameters (click's names) as ``Options``."""
         faults = FaultConfig(**{name: given.pop(name) for name in FAULT_OPTIONS})
+        deprecated = tuple(given.pop("deprecate", ()))
+        retired = tuple(given.pop("retire", ()))
+        _check_notices(deprecated, retired)
         config = EmulatorConfig(
             access_token_lifetime=timedelta(seconds=given.pop("access_token_lifetime")),
             grant_lifetime=timedelta(days=given.pop("grant_lifetime_days")),
@@ -93,6 +162,11 @@ class Options:
             state_file=given.pop("state_file"),
             seed_file=given.pop("seed_file"),
             random_seed=given.pop("random_seed"),
+            deprecated_versions=deprecated,
+            retired_versions=retired,
+            validator_refuses_application_tokens=given.pop(
+                "validator_refuses_application_tokens", False
+            ),
         )
         return cls(config=config, **given)
 
@@ -298,6 +372,29 @@ def _user_lines(users: Sequence[ReadyUser]) -> list[str]:
 @click.option(
     "--control-api", is_flag=True, help="Mount the fault/clock control API under /emulator/control."
 )
+@click.option(
+    "--deprecate",
+    multiple=True,
+    type=VersionNoticeParam(sunset=True),
+    help="Answer this API version with Deprecation, Sunset and Link headers, as HMRC does "
+    "before retiring it (repeatable). API is one of: "
+    + ", ".join(a.value for a in VERSIONED_APIS)
+    + "; VERSION defaults to the one served; SUNSET is a date, e.g. "
+    "individual-income:1.2@2027-09-01.",
+)
+@click.option(
+    "--retire",
+    multiple=True,
+    type=VersionNoticeParam(sunset=False),
+    help="Stop serving this API version: 404 MATCHING_RESOURCE_NOT_FOUND, as HMRC's gateway "
+    "answers a retired version (repeatable), e.g. individual-tax:1.1.",
+)
+@click.option(
+    "--validator-refuses-application-tokens",
+    is_flag=True,
+    help="The fraud-prevention header validator refuses application (client-credentials) "
+    "tokens with 401 INVALID_CREDENTIALS, as HMRC's sandbox does: only a user's token works.",
+)
 @click.option("--random-seed", type=int, help="Seed for generated test users and fault randomness.")
 @click.pass_context
 def emulator_command(ctx: click.Context, /, **given: Any) -> None:
@@ -315,6 +412,7 @@ def emulator_command(ctx: click.Context, /, **given: Any) -> None:
     Examples:
       hmrc-sync emulator
       hmrc-sync emulator --state ~/emulator.json --seed my-seed.json
+      hmrc-sync emulator --deprecate individual-income@2027-09-01 --retire individual-tax:1.1
       hmrc-sync emulator add-user
     """
     if ctx.invoked_subcommand is not None:

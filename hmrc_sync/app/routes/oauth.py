@@ -1,7 +1,8 @@
 """The owner's grant flow: ``/owner/login`` → ``/authorize`` → HMRC → ``/callback``.
 
 ``state`` is single-use, expires after 10 minutes and is bound to the browser that started
-the flow (a signed cookie); PKCE S256 is always on. A bad callback stores nothing.
+the flow (a signed cookie); PKCE S256 is always on. A bad callback stores nothing and
+says what happened, with a link to start again.
 
 The callback answers on ``/callback`` and on the path of ``HMRC_SYNC_REDIRECT_URI`` (the
 default is ``/oauth/callback``): see ``callback_paths``. On a laptop, ``/authorize`` opened
@@ -13,6 +14,7 @@ host and would not be sent back.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Annotated
 from urllib.parse import urlsplit, urlunsplit
 
@@ -37,11 +39,12 @@ from hmrc_sync.app.security import (
     set_cookie,
     tokens_match,
 )
-from hmrc_sync.errors import AuthorisationError, HmrcSyncError
-from hmrc_sync.oauth import grant_from_response, start_authorization, utcnow
+from hmrc_sync.errors import AuthorisationError, HmrcSyncError, HmrcUnavailable
+from hmrc_sync.oauth import OAuthError, grant_from_response, start_authorization, utcnow
 
 log = logging.getLogger(__name__)
 router = APIRouter()
+START_AGAIN = ("/authorize", "Start again")
 
 
 @router.post("/owner/login", include_in_schema=False)
@@ -144,30 +147,67 @@ def callback(
     code: str | None = None,
     error: str | None = None,
 ) -> Response:
+    """HMRC's redirect back. Every failure says what happened and how to go on; only a
+    token endpoint HMRC could not answer keeps the attempt, so that reloading retries it."""
     query_state = request.query_params.get("state")
     signer = state.require_signer()
     browser_state = signer.verify("state", request.cookies.get(STATE_COOKIE), STATE_MAX_AGE)
     if not query_state or browser_state != query_state:
         return _refuse(
-            state, request, "This sign-in link is not valid for this browser. Start again."
+            state,
+            request,
+            "This sign-in link is not valid for this browser: it was already used, started "
+            "in another browser, or started more than 10 minutes ago. Nothing was changed. "
+            "Start again.",
         )
     taken = state.pending.take(query_state)
     if taken is None:
         return _refuse(
-            state, request, "This sign-in link has expired or was already used. Start again."
+            state,
+            request,
+            "This sign-in link has expired or was already used (each one works once). "
+            "Nothing was changed. Start again.",
         )
     if error:
-        return _refuse(state, request, f"HMRC did not grant access ({error}). Nothing was changed.")
+        return _refuse(state, request, _hmrc_error_message(error), title=_hmrc_error_title(error))
     if not code:
-        return _refuse(state, request, "HMRC's answer had no authorisation code. Start again.")
+        return _refuse(
+            state,
+            request,
+            "HMRC's answer had no authorisation code. Nothing was changed. Start again.",
+        )
     verifier, redirect_uri = taken
     container = state.container
     try:
         response = container.token_endpoint.exchange_code(code, redirect_uri, SecretStr(verifier))
+    except HmrcUnavailable as exc:
+        # HMRC may never have seen the code: keep the attempt so that a reload retries it.
+        state.pending.add(query_state, verifier, redirect_uri)
+        log.warning("callback: the token exchange failed: %s", exc.message)
+        return _refuse(
+            state,
+            request,
+            f"{_sentence(exc.message)} Nothing was changed. Reload this page in a moment to "
+            "try again, or start again.",
+            title="HMRC could not be reached",
+            status=503,
+        )
     except AuthorisationError as exc:
-        return _refuse(state, request, f"{exc.message}. Nothing was changed.")
+        log.warning("callback: HMRC refused the authorisation code: %s", exc.message)
+        return _refuse(state, request, _refused_code_message(exc))
     grant = grant_from_response(response, utcnow(), container.settings.scopes)
-    container.token_manager.store_new_grant(grant)
+    try:
+        container.token_manager.store_new_grant(grant)
+    except HmrcSyncError as exc:
+        log.error("callback: the new grant could not be stored: %s", exc.message)
+        return _refuse(
+            state,
+            request,
+            f"HMRC granted access, but hmrc-sync could not store it: {_sentence(exc.message)} "
+            "Check the token store (the service's log says more), then start again.",
+            title="Access not saved",
+            status=503,
+        )
     log.info("new HMRC grant stored; it expires at %s", grant.grant_expires_at.isoformat())
     confirmation = message_page(
         state,
@@ -176,8 +216,42 @@ def callback(
         message=f"hmrc-sync can now read your HMRC records until "
         f"{grant.grant_expires_at:%d %B %Y}.",
     )
-    confirmation.delete_cookie(STATE_COOKIE)
+    clear_cookie(confirmation, request, STATE_COOKIE)
     return confirmation
+
+
+_ERROR_CODE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+
+
+def _hmrc_error_title(error: str) -> str:
+    return "Access not granted" if error == "access_denied" else "Authorisation failed"
+
+
+def _hmrc_error_message(error: str) -> str:
+    """What HMRC's ``error`` (RFC 6749 4.1.2.1) means for the owner; an odd value is not
+    echoed."""
+    if error == "access_denied":
+        return (
+            "You chose not to grant hmrc-sync access on HMRC's page, so nothing was changed. "
+            "Start again if you want to grant it."
+        )
+    shown = f" ({error})" if _ERROR_CODE.fullmatch(error) else ""
+    return f"HMRC did not grant access{shown}. Nothing was changed. Start again."
+
+
+def _refused_code_message(exc: AuthorisationError) -> str:
+    if isinstance(exc, OAuthError) and exc.error == "invalid_grant":
+        return (
+            "HMRC did not accept the sign-in (its code expires after 10 minutes and works "
+            "once). Nothing was changed. Start again."
+        )
+    return f"{_sentence(exc.message)} Nothing was changed. Start again."
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def install_callback(app: FastAPI, redirect_uri: str) -> None:
@@ -188,12 +262,14 @@ def install_callback(app: FastAPI, redirect_uri: str) -> None:
             app.add_api_route(path, callback, methods=["GET"], include_in_schema=False)
 
 
-def _refuse(state: AppState, request: Request, message: str) -> HTMLResponse:
+def _refuse(
+    state: AppState,
+    request: Request,
+    message: str,
+    *,
+    title: str = "Authorisation failed",
+    status: int = 400,
+) -> HTMLResponse:
     return message_page(
-        state,
-        request,
-        status=400,
-        title="Authorisation failed",
-        message=message,
-        link=("/authorize", "Start again"),
+        state, request, status=status, title=title, message=message, link=START_AGAIN
     )

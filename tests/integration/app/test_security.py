@@ -113,7 +113,7 @@ def test_callback_state_is_single_use_and_expires(client: TestClient, tmp_path: 
     state = parse_qs(urlsplit(started.headers["location"]).query)["state"][0]
     denied = client.get("/callback", params={"error": "access_denied", "state": state})
     assert denied.status_code == 400
-    assert "did not grant access" in denied.text
+    assert "chose not to grant" in denied.text
     reused = client.get("/callback", params={"code": "c", "state": state})
     assert reused.status_code == 400
     assert "already used" in reused.text
