@@ -7,7 +7,12 @@ from pathlib import Path
 
 import click
 
-from hmrc_sync.commands.common import database_option, make_container, require_migrated
+from hmrc_sync.commands.common import (
+    database_option,
+    make_container,
+    require_database,
+    require_migrated,
+)
 from hmrc_sync.commands.params import TaxYearParam
 from hmrc_sync.payslips.csvfile import plural
 from hmrc_sync.taxyear import TaxYear
@@ -135,6 +140,8 @@ def list_payslips(tax_year: TaxYear | None, database_url: str | None) -> None:
         source = make_payslip_source(container.settings, container.engine)
         if source.name == "table":
             require_migrated(container)
+        elif source.name != "csv":
+            require_database(container)
         slips = source.payslips(years)
         p60s = source.p60s(years)
     finally:
