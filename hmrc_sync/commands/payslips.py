@@ -62,13 +62,15 @@ def import_file(
     ni_category, pay_frequency, tax_period, employer_paye_ref and the lines of a full
     payslip (student_loan_plan, postgraduate_loan, pension_type, payrolled_benefits,
     niable_pay, ytd_national_insurance, ytd_student_loan, director, director_ni_method,
-    paid_after_leaving). docs/payslips.md describes every column. Importing the same file
-    again adds nothing; a row whose figures changed is updated. Every bad row is reported
-    with its line number. Set HMRC_SYNC_PAYSLIP_SOURCE=table (the default) to reconcile
-    against these tables.
+    paid_after_leaving). Importing the same file again adds nothing; a row whose figures
+    changed is updated. Every bad row is reported with its line number. Set
+    HMRC_SYNC_PAYSLIP_SOURCE=table (the default) to reconcile against these tables.
 
     Column names match whatever their case and spacing (Pay Date = pay_date); the separator
-    may be a comma, a semicolon or a tab. Example files:
+    may be a comma, a semicolon or a tab. What each column means, and example files:
+
+    \b
+    https://github.com/viktorbarzin/hmrc-sync/blob/main/docs/payslips.md
     https://github.com/viktorbarzin/hmrc-sync/tree/main/docs/examples
 
     \b
