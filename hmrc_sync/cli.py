@@ -74,6 +74,20 @@ class HmrcSyncGroup(click.Group):
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
 
+    def shell_complete(
+        self, ctx: click.Context, incomplete: str
+    ) -> list[click.shell_completion.CompletionItem]:
+        """Command names (with ``SUMMARIES`` as their help, for zsh and fish) without
+        importing the commands, then the group's own options."""
+        from click.shell_completion import CompletionItem
+
+        items = [
+            CompletionItem(name, help=SUMMARIES.get(name) or self._loaded_summary(ctx, name))
+            for name in self.list_commands(ctx)
+            if name.startswith(incomplete)
+        ]
+        return items + click.Command.shell_complete(self, ctx, incomplete)
+
     def _loaded_summary(self, ctx: click.Context, name: str) -> str:
         command = self.get_command(ctx, name)
         return command.get_short_help_str(limit=200) if command is not None else ""

@@ -282,7 +282,14 @@ def unknown_variable_warnings(environ: Mapping[str, str]) -> list[str]:
         if not name.startswith(ENV_PREFIX) or name in known or name in NOT_SETTINGS:
             continue
         close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]}?" if close else "; see docs/configuration.md"
+        hint = (
+            f"; did you mean {close[0]}?"
+            if close
+            else (
+                "; every setting is listed by `hmrc-sync config` and at "
+                "https://github.com/viktorbarzin/hmrc-sync/blob/main/docs/configuration.md"
+            )
+        )
         messages.append(f"{variable} is not an hmrc-sync setting and is ignored{hint}")
     return messages
 

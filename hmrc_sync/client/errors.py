@@ -6,6 +6,8 @@ The classes here refine those in ``hmrc_sync.errors``::
     └── InvalidIdentifier          a UTR, NINO or employment ID that HMRC could never accept
     HmrcError
     ├── HmrcBadRequest             400: HMRC rejected a parameter
+    │   └── HmrcRejectedSetting    400 SA_UTR_INVALID / FORMAT_NINO: the UTR or NINO the user
+    │                              configured (exit 2, like any configuration error)
     ├── HmrcUnauthorised           401: HMRC rejected the access token
     ├── HmrcForbidden              403: the grant or the application may not use this API
     │   └── HmrcNotSignedUpToMtd   403 CLIENT_OR_AGENT_NOT_AUTHORISED (MTD APIs)
@@ -27,6 +29,7 @@ from typing import Final
 
 from hmrc_sync.errors import (
     ConfigurationError,
+    ExitCode,
     HmrcApiVersionRetired,
     HmrcError,
     HmrcNotFound,
@@ -40,6 +43,14 @@ class InvalidIdentifier(ConfigurationError):
 
 class HmrcBadRequest(HmrcError):
     default_message = "HMRC rejected the request"
+
+
+class HmrcRejectedSetting(HmrcBadRequest):
+    """HMRC refused an identifier that came from the user's settings (HMRC_SYNC_UTR or
+    HMRC_SYNC_NINO): every tax year would fail the same way, and only the user can fix it."""
+
+    exit_code = ExitCode.CONFIGURATION
+    default_message = "HMRC rejected an identifier from your settings"
 
 
 class HmrcUnauthorised(HmrcError):
@@ -77,13 +88,19 @@ _AUTH_STATUS = "run `hmrc-sync auth status`, and `hmrc-sync auth login` if the g
 
 # code -> (the status HMRC sends it with, the error class, what to tell the user)
 _KNOWN_CODES: Final[dict[str, tuple[int, type[HmrcError], str]]] = {
-    "SA_UTR_INVALID": (400, HmrcBadRequest, "HMRC says the SA UTR is invalid; check HMRC_SYNC_UTR"),
+    "SA_UTR_INVALID": (
+        400,
+        HmrcRejectedSetting,
+        "HMRC says the UTR in HMRC_SYNC_UTR is not valid; check it against the 10-digit "
+        "Unique Taxpayer Reference on your Self Assessment letters or in your tax account",
+    ),
     "TAX_YEAR_INVALID": (400, HmrcBadRequest, "HMRC rejected the tax year {tax_year}"),
     "FORMAT_TAX_YEAR": (400, HmrcBadRequest, "HMRC rejected the tax year {tax_year}"),
     "FORMAT_NINO": (
         400,
-        HmrcBadRequest,
-        "HMRC says the National Insurance number is invalid; check HMRC_SYNC_NINO",
+        HmrcRejectedSetting,
+        "HMRC says the National Insurance number in HMRC_SYNC_NINO is not valid; check it "
+        "against your payslips, P60 or tax account",
     ),
     "FORMAT_EMPLOYMENT_ID": (
         400,

@@ -43,6 +43,10 @@ def login(no_browser: bool, timeout: int) -> None:
     only), opens HMRC's sign-in page, and stores the grant in the token store. A new grant
     replaces the old one and lasts 18 months.
 
+    HMRC_SYNC_CLIENT_ID and HMRC_SYNC_CLIENT_SECRET are checked with HMRC first. Exit codes:
+    0 granted; 2 either is missing or HMRC does not recognise them; 4 HMRC cannot be
+    reached; 1 the sign-in failed or was declined.
+
     \b
     Examples:
       hmrc-sync auth login

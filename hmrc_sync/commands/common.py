@@ -57,10 +57,25 @@ def make_container(database_url: str | None = None, **overrides: Any) -> Contain
     return bootstrap(settings)
 
 
+def require_database(container: Container) -> None:
+    """Fail (exit 1) before connecting when the SQLite file does not exist yet: a command
+    that only reads never creates an empty database (nor its directory)."""
+    from hmrc_sync.db.engine import sqlite_file
+    from hmrc_sync.errors import DatabaseError
+
+    path = sqlite_file(container.settings.database_url)
+    if path is not None and not path.exists():
+        raise DatabaseError(
+            f"no database at {path} yet: run `hmrc-sync migrate` to create it (then "
+            "`hmrc-sync sync`), or point HMRC_SYNC_DATABASE_URL (--database-url) at yours"
+        )
+
+
 def require_migrated(container: Container) -> None:
     from hmrc_sync.db.engine import current_revision, head_revision
     from hmrc_sync.errors import DatabaseError
 
+    require_database(container)
     revision = current_revision(container.engine)
     head = head_revision()
     if revision != head:

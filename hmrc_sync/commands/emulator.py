@@ -292,9 +292,8 @@ def _user_lines(users: Sequence[ReadyUser]) -> list[str]:
     "--seed",
     "seed_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="JSON seed file preloading applications, test users, grants and tax-year data "
-    "(format: the emulator seed-file page of the documentation, docs/emulator-seed.md in "
-    "the source). Users already in --state are skipped.",
+    help="JSON seed file preloading applications, test users, grants and tax-year data, in "
+    "the seed-file format linked above. Users already in --state are skipped.",
 )
 @click.option(
     "--state",

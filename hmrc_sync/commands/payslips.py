@@ -7,7 +7,12 @@ from pathlib import Path
 
 import click
 
-from hmrc_sync.commands.common import database_option, make_container, require_migrated
+from hmrc_sync.commands.common import (
+    database_option,
+    make_container,
+    require_database,
+    require_migrated,
+)
 from hmrc_sync.commands.params import TaxYearParam
 from hmrc_sync.payslips.csvfile import plural
 from hmrc_sync.taxyear import TaxYear
@@ -57,13 +62,15 @@ def import_file(
     ni_category, pay_frequency, tax_period, employer_paye_ref and the lines of a full
     payslip (student_loan_plan, postgraduate_loan, pension_type, payrolled_benefits,
     niable_pay, ytd_national_insurance, ytd_student_loan, director, director_ni_method,
-    paid_after_leaving). docs/payslips.md describes every column. Importing the same file
-    again adds nothing; a row whose figures changed is updated. Every bad row is reported
-    with its line number. Set HMRC_SYNC_PAYSLIP_SOURCE=table (the default) to reconcile
-    against these tables.
+    paid_after_leaving). Importing the same file again adds nothing; a row whose figures
+    changed is updated. Every bad row is reported with its line number. Set
+    HMRC_SYNC_PAYSLIP_SOURCE=table (the default) to reconcile against these tables.
 
     Column names match whatever their case and spacing (Pay Date = pay_date); the separator
-    may be a comma, a semicolon or a tab. Example files:
+    may be a comma, a semicolon or a tab. What each column means, and example files:
+
+    \b
+    https://github.com/viktorbarzin/hmrc-sync/blob/main/docs/payslips.md
     https://github.com/viktorbarzin/hmrc-sync/tree/main/docs/examples
 
     \b
@@ -135,6 +142,8 @@ def list_payslips(tax_year: TaxYear | None, database_url: str | None) -> None:
         source = make_payslip_source(container.settings, container.engine)
         if source.name == "table":
             require_migrated(container)
+        elif source.name != "csv":
+            require_database(container)
         slips = source.payslips(years)
         p60s = source.p60s(years)
     finally:

@@ -48,7 +48,8 @@ def sync(
 ) -> None:
     """Fetch HMRC's figures for each tax year and keep a snapshot when they changed.
 
-    Exit codes: 0 done (including years HMRC has not published yet); 3 re-authorisation
+    Exit codes: 0 done (including years HMRC has not published yet); 2 a setting is missing
+    or HMRC says HMRC_SYNC_UTR (or HMRC_SYNC_NINO) is not valid; 3 re-authorisation
     required (run `hmrc-sync auth login`); 4 HMRC unavailable; 5 partly done (some years
     failed); 10 HMRC retired the API version hmrc-sync asks for. A 404 from HMRC never deletes
     anything.

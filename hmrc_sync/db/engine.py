@@ -60,9 +60,12 @@ def make_engine(raw_url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("json_deserializer", loads)
     url = normalise_url(raw_url)
     if url.get_backend_name() == "sqlite":
-        if url.database and url.database != ":memory:":
-            _create_private_sqlite_file(Path(url.database).expanduser())
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        if url.database and url.database != ":memory:":
+            # Made on the first connection, not here: a command that never connects (a
+            # read-only one finding no database) leaves no empty file behind.
+            path = Path(url.database).expanduser()
+            event.listen(engine, "do_connect", lambda *_: _create_private_sqlite_file(path))
         event.listen(engine, "connect", _prepare_sqlite)
         event.listen(engine, "begin", _begin_immediate)
     else:

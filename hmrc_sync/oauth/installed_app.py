@@ -3,6 +3,10 @@
 browser, or headless Chromium) visit HMRC's authorize page, check the callback, exchange the
 code and store the grant.
 
+Before anything listens or anyone is sent to sign in, the client id and secret are checked
+with HMRC's token endpoint (an application token, ``client_credentials``), so a wrong pair
+fails at once instead of after the sign-in.
+
 Only *how the authorize page is visited* differs between the three, so that is a parameter:
 ``visit(url)`` is called once the callback server listens, and returns when the visit is under
 way (a person) or over (a driven browser).
@@ -28,12 +32,11 @@ Visit = Callable[[str], None]
 def authorize_installed_app(container: Container, visit: Visit, timeout_s: float) -> Grant:
     """Run the whole sign-in and store the new grant (replacing any old one); return it."""
     settings = container.settings
-    if not settings.client_id:
-        raise AuthorisationError(
-            "HMRC_SYNC_CLIENT_ID is not set: use your application's client id from HMRC's "
-            "Developer Hub (or the one `hmrc-sync emulator` prints)"
-        )
+    # Before anyone is sent to HMRC: a missing id or secret (exit 2), a pair HMRC does not
+    # know (exit 2) or an unreachable HMRC (exit 4) fails now, not after the sign-in.
     endpoint = container.token_endpoint
+    endpoint.check_client()
+    assert settings.client_id is not None
     pending = start_authorization(
         settings.hmrc_authorize_url, settings.client_id, settings.redirect_uri, settings.scopes
     )

@@ -33,6 +33,7 @@ from pydantic import SecretStr
 
 from hmrc_sync.errors import (
     AuthorisationError,
+    ConfigurationError,
     HmrcUnavailable,
     ReauthorisationRequired,
     TokenConflictError,
@@ -105,6 +106,28 @@ class TokenEndpoint:
             form["scope"] = " ".join(scopes)
         return self._post(form)
 
+    def check_client(self) -> None:
+        """Ask for an application token (``client_credentials``) to prove the client id and
+        secret before anyone is sent to sign in: HMRC answers ``invalid_client`` at once for
+        a wrong pair, where a sign-in would only fail after the owner had granted access.
+
+        Raises ``ConfigurationError`` (exit 2) when HMRC refuses the pair, ``HmrcUnavailable``
+        (exit 4) when the token endpoint cannot be reached. Any other refusal (this grant
+        type not allowed for the application, say) proves nothing either way and is ignored.
+        """
+        try:
+            self.client_credentials()
+        except OAuthError as exc:
+            if exc.error == "invalid_client" or exc.status == 401:
+                raise ConfigurationError(
+                    "HMRC does not recognise HMRC_SYNC_CLIENT_ID and HMRC_SYNC_CLIENT_SECRET "
+                    f"({exc.error}): copy both from your application on HMRC's Developer Hub "
+                    "(or from what `hmrc-sync emulator` prints), and check that "
+                    "HMRC_SYNC_API_BASE_URL is the environment the application belongs to "
+                    "(sandbox or production)"
+                ) from None
+            log.warning("the client-credentials check was refused (%s); going on", exc.error)
+
     def _post(self, form: dict[str, str]) -> TokenResponse:
         body = {
             **form,
@@ -115,7 +138,8 @@ class TokenEndpoint:
             response = self._http.post("/oauth/token", data=body)
         except httpx.TransportError as exc:
             raise HmrcUnavailable(
-                f"could not reach HMRC's token endpoint ({type(exc).__name__}); try again later"
+                f"could not reach HMRC's token endpoint ({type(exc).__name__}); check the "
+                "network and HMRC_SYNC_API_BASE_URL, or try again later"
             ) from None
         if response.status_code >= 500:
             raise HmrcUnavailable(

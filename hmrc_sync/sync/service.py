@@ -4,7 +4,8 @@ Per tax year the APIs are called first (no transaction is open while HMRC answer
 transaction appends the changed snapshots and records each API's availability, so a failure
 part-way through a year writes nothing for that year. Every HTTP request is in ``fetch_log``
 whatever happens. Exit codes (``ExitCode``): 0 done, 3 re-authorisation required, 4 HMRC
-unavailable, 5 partly done, 1 HMRC refused every year.
+unavailable, 5 partly done, 1 HMRC refused every year, 2 a setting is missing or HMRC rejects
+the UTR or NINO it names (``SA_UTR_INVALID``, ``FORMAT_NINO``), 10 the API version is retired.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hmrc_sync.client.api import HmrcClient
+from hmrc_sync.client.errors import HmrcRejectedSetting
 from hmrc_sync.client.records import RequestRecord
 from hmrc_sync.db.models import FetchLog, SyncRun
 from hmrc_sync.errors import (
@@ -186,7 +188,7 @@ class SyncService:
         """One tax year; whatever HMRC answered, a failure here fails this year only."""
         try:
             return self._fetch_and_store(client, year, source)
-        except HmrcApiVersionRetired:
+        except (HmrcApiVersionRetired, HmrcRejectedSetting):
             raise  # every year would fail the same way: the run stops with its own exit code
         except HmrcError as exc:  # outages, refusals, answers out of bounds
             return YearResult(

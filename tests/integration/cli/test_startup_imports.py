@@ -30,7 +30,8 @@ RUNNER = (
 )
 
 
-def _imported(args: list[str], env: dict[str, str] | None = None) -> tuple[int, set[str]]:
+def _run(args: list[str], env: dict[str, str] | None = None) -> tuple[int, set[str], str]:
+    """The exit code, the modules imported and what was printed on stdout."""
     environment = env or {k: v for k, v in os.environ.items() if not k.startswith("HMRC_SYNC_")}
     result = subprocess.run(
         [sys.executable, "-c", RUNNER, json.dumps(args)],
@@ -41,7 +42,19 @@ def _imported(args: list[str], env: dict[str, str] | None = None) -> tuple[int, 
         check=False,
     )
     last = result.stderr.strip().splitlines()[-1]
-    return result.returncode, set(json.loads(last))
+    return result.returncode, set(json.loads(last)), result.stdout
+
+
+def _imported(args: list[str], env: dict[str, str] | None = None) -> tuple[int, set[str]]:
+    code, modules, _ = _run(args, env)
+    return code, modules
+
+
+def _completion(**variables: str) -> tuple[int, set[str], str]:
+    """``hmrc-sync`` run by the shell's completion (README: "Shell completion")."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HMRC_SYNC_")}
+    env.update(variables)
+    return _run([], env)
 
 
 def _loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
@@ -68,11 +81,34 @@ def test_the_command_list_imports_no_command_module() -> None:
 
 
 def test_shell_completion_imports_no_command_module(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HMRC_SYNC_")}
-    env.update(_HMRC_SYNC_COMPLETE="bash_complete", COMP_WORDS="hmrc-sync sy", COMP_CWORD="1")
-    code, modules = _imported([], env)
+    code, modules, printed = _completion(
+        _HMRC_SYNC_COMPLETE="bash_complete", COMP_WORDS="hmrc-sync sy", COMP_CWORD="1"
+    )
     assert code == 0
-    assert _loaded(modules, (*WEB_AND_TOOLS, "sqlalchemy")) == []
+    assert printed.splitlines() == ["plain,sync"]
+    assert _loaded(modules, (*WEB_AND_TOOLS, "sqlalchemy", "pydantic")) == []
+    assert not [m for m in modules if m.startswith("hmrc_sync.commands.") and "exits" not in m]
+
+
+def test_shell_completion_of_a_subcommand_loads_only_that_command() -> None:
+    code, modules, printed = _completion(
+        _HMRC_SYNC_COMPLETE="bash_complete", COMP_WORDS="hmrc-sync auth lo", COMP_CWORD="2"
+    )
+    assert code == 0
+    assert printed.splitlines() == ["plain,login", "plain,logout"]
+    assert _loaded(modules, (*WEB_AND_TOOLS, "sqlalchemy", "pydantic")) == []
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_the_completion_script_each_shell_sources(shell: str) -> None:
+    """What README's "Shell completion" section tells each shell to load."""
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    assert f"_HMRC_SYNC_COMPLETE={shell}_source hmrc-sync" in readme
+    code, modules, script = _completion(_HMRC_SYNC_COMPLETE=f"{shell}_source")
+    assert code == 0
+    assert f"_HMRC_SYNC_COMPLETE={shell}_complete" in script
+    assert "hmrc-sync" in script
+    assert _loaded(modules, (*WEB_AND_TOOLS, "sqlalchemy", "pydantic")) == []
 
 
 def test_status_loads_no_web_framework_emulator_or_vault(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """The SQLite database is private: its directory 0700, the file and its WAL/SHM files 0600;
-a path that cannot be created is a clean configuration error (exit 2)."""
+a path that cannot be created is a clean configuration error (exit 2); nothing is created
+before the first connection."""
 
 from __future__ import annotations
 
@@ -35,7 +36,18 @@ def test_the_database_and_its_journal_files_are_private(tmp_path: Path) -> None:
 def test_an_unusable_path_is_a_configuration_error(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
-    with pytest.raises(ConfigurationError) as caught:
-        make_engine(f"sqlite:///{blocker}/db.sqlite")
+    engine = make_engine(f"sqlite:///{blocker}/db.sqlite")
+    with pytest.raises(ConfigurationError) as caught, engine.connect():
+        pass
     assert caught.value.exit_code == ExitCode.CONFIGURATION
     assert "choose a writable path" in caught.value.message
+
+
+def test_an_engine_makes_no_file_until_it_connects(tmp_path: Path) -> None:
+    """A command that only reads can build the engine and still find no database."""
+    path = tmp_path / "data" / "hmrc-sync.db"
+    engine = make_engine(f"sqlite:///{path}")
+    assert not path.parent.exists()
+    with engine.connect():
+        assert path.exists()
+    engine.dispose()

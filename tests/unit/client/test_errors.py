@@ -13,9 +13,10 @@ from hmrc_sync.client import (
     HmrcBadRequest,
     HmrcForbidden,
     HmrcNotSignedUpToMtd,
+    HmrcRejectedSetting,
     HmrcUnauthorised,
 )
-from hmrc_sync.errors import HmrcError, HmrcNotFound, HmrcUnavailable
+from hmrc_sync.errors import ExitCode, HmrcError, HmrcNotFound, HmrcUnavailable
 from hmrc_sync.taxyear import TaxYear
 from tests.unit.client.fakes import (
     EMPLOYMENT_ID,
@@ -93,6 +94,8 @@ def test_every_documented_error_has_a_type_and_guidance(published: Path, api: st
         (403, "RESOURCE_FORBIDDEN", HmrcForbidden, "subscribe"),
         (403, "FORBIDDEN", HmrcForbidden, "HMRC_SYNC_NINO"),
         (400, "RULE_TAX_YEAR_NOT_SUPPORTED", HmrcBadRequest, "2024-25"),
+        (400, "SA_UTR_INVALID", HmrcRejectedSetting, "the UTR in HMRC_SYNC_UTR is not valid"),
+        (400, "FORMAT_NINO", HmrcRejectedSetting, "HMRC_SYNC_NINO is not valid"),
         (406, "ACCEPT_HEADER_INVALID", HmrcError, "version 2.0"),
         (404, "MATCHING_RESOURCE_NOT_FOUND", HmrcNotFound, "2024-25"),
         (422, "RULE_REQUEST_CANNOT_BE_FULFILLED", HmrcError, "try again later"),
@@ -105,6 +108,11 @@ def test_messages_say_what_to_do(status: int, code: str, cls: type[HmrcError], a
     assert type(error) is cls
     assert advice in str(error)
     assert "individuals-employments-income 2024-25" in str(error)
+
+
+def test_an_identifier_from_the_settings_that_hmrc_rejects_is_a_configuration_error() -> None:
+    error = _raise(Harness(lambda _r: error_response(400, "SA_UTR_INVALID")), "individual-tax")
+    assert error.exit_code == ExitCode.CONFIGURATION
 
 
 def test_not_found_explains_when_hmrc_has_data() -> None:
