@@ -6,6 +6,7 @@ when a command runs, so ``hmrc-sync CMD --help`` stays fast.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -13,6 +14,7 @@ import click
 
 if TYPE_CHECKING:
     from hmrc_sync.bootstrap import Container
+    from hmrc_sync.settings import LogLevel, Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,14 +49,34 @@ def require_free_port(host: str, port: int) -> None:
 
 def make_container(database_url: str | None = None, **overrides: Any) -> Container:
     from hmrc_sync.bootstrap import bootstrap
-    from hmrc_sync.logconfig import configure_logging
     from hmrc_sync.settings import load_settings
 
     if database_url:
         overrides["database_url"] = database_url
     settings = load_settings(**overrides)
-    configure_logging(settings)
+    configure_command_logging(settings)
     return bootstrap(settings)
+
+
+def configure_command_logging(settings: Settings) -> None:
+    """Logging as the command line asked (-v/-q), else as the settings say."""
+    from hmrc_sync.logconfig import configure_logging
+
+    configure_logging(settings, level=command_log_level())
+
+
+def command_log_level() -> LogLevel | None:
+    """The level -v/--verbose or -q/--quiet chose for this command, or None."""
+    from hmrc_sync.cli import chosen_log_level
+    from hmrc_sync.settings import LogLevel
+
+    chosen = chosen_log_level()
+    return None if chosen is None else LogLevel(chosen)
+
+
+def stderr_is_terminal() -> bool:
+    """Whether a person is watching stderr (progress lines are for them only)."""
+    return sys.stderr.isatty()
 
 
 def require_migrated(container: Container) -> None:
