@@ -27,6 +27,21 @@ def database_option(func: F) -> F:
     )(func)
 
 
+def output_choice(deprecated_format: str | None, **flags: bool) -> str:
+    """The output a command's ``--json`` (or ``--csv``) flag asks for, else the deprecated
+    ``--format`` (with a note on stderr), else ``table``; two different asks are refused."""
+    chosen = {name for name, given in flags.items() if given}
+    if deprecated_format is not None:
+        click.echo(
+            f"Warning: --format is deprecated; use {' or '.join(f'--{n}' for n in flags)}",
+            err=True,
+        )
+        chosen.add(deprecated_format)
+    if len(chosen) > 1:
+        raise click.UsageError(f"choose one output, not {' and '.join(sorted(chosen))}")
+    return chosen.pop() if chosen else "table"
+
+
 def require_free_port(host: str, port: int) -> None:
     """Fail with exit 2 before anything is printed when ``host:port`` is taken."""
     import socket
