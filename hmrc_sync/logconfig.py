@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from pydantic import SecretStr
 
@@ -111,3 +112,32 @@ def configure_logging(settings: Settings, *, level: LogLevel | None = None) -> N
         logging.getLogger(name).setLevel(chatty)
     for name in _NEVER_BELOW_WARNING:
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+class _Held(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def held_records() -> Iterator[list[logging.LogRecord]]:
+    """Keep the records logged while the settings load (a mistyped variable's warning), to
+    replay with ``replay`` once logging is configured: in the chosen format, and not at all
+    under -q."""
+    root = logging.getLogger()
+    saved = root.handlers[:]
+    held = _Held()
+    root.handlers[:] = [held]
+    try:
+        yield held.records
+    finally:
+        root.handlers[:] = saved + [h for h in root.handlers if h is not held]
+
+
+def replay(records: Iterable[logging.LogRecord]) -> None:
+    for record in records:
+        logging.getLogger(record.name).handle(record)

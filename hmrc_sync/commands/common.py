@@ -64,20 +64,27 @@ def require_free_port(host: str, port: int) -> None:
 
 def make_container(database_url: str | None = None, **overrides: Any) -> Container:
     from hmrc_sync.bootstrap import bootstrap
-    from hmrc_sync.settings import load_settings
 
     if database_url:
         overrides["database_url"] = database_url
-    settings = load_settings(**overrides)
-    configure_command_logging(settings)
-    return bootstrap(settings)
+    return bootstrap(configured_settings(**overrides))
 
 
-def configure_command_logging(settings: Settings) -> None:
-    """Logging as the command line asked (-v/-q), else as the settings say."""
-    from hmrc_sync.logconfig import configure_logging
+def configured_settings(**overrides: Any) -> Settings:
+    """The settings, with logging set up as the command line asked (-v/-q), else as the
+    settings say; what loading them warned about is logged after, in that format."""
+    from hmrc_sync.logconfig import configure_logging, held_records, replay
+    from hmrc_sync.settings import load_settings
 
+    try:
+        with held_records() as warnings:
+            settings = load_settings(**overrides)
+    except Exception:
+        replay(warnings)  # unconfigured, as before: "did you mean …" helps most then
+        raise
     configure_logging(settings, level=command_log_level())
+    replay(warnings)
+    return settings
 
 
 def command_log_level() -> LogLevel | None:

@@ -68,3 +68,23 @@ def test_the_level_setting_applies_without_a_flag(sqlite_url: str) -> None:
     result = CliRunner().invoke(cli, ["migrate"], env=env)
     assert result.exit_code == 0, result.output
     assert "alembic" in result.stderr
+
+
+@pytest.mark.parametrize("flags", [[], ["-q"]], ids=["json", "quiet"])
+def test_a_mistyped_variable_is_warned_about_in_the_chosen_format(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, flags: list[str]
+) -> None:
+    monkeypatch.setattr("hmrc_sync.settings._warned", set())  # warned once per process
+    env = {
+        "HMRC_SYNC_DATABASE_URL": sqlite_url,
+        "HMRC_SYNC_LOG_FORMAT": "json",
+        "HMRC_SYNC_LOG_LEVELL": "debug",
+    }
+    result = CliRunner().invoke(cli, ["status", *flags], env=env)
+    assert result.exit_code == 1, result.output  # no database yet
+    if flags:
+        assert result.stderr == "", "-q: errors only"
+        return
+    (record,) = [json.loads(line) for line in result.stderr.splitlines()]
+    assert record["level"] == "warning"
+    assert "did you mean HMRC_SYNC_LOG_LEVEL?" in record["message"]
