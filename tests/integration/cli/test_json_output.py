@@ -131,3 +131,23 @@ def test_reconcile_csv(sqlite_url: str) -> None:
     result = _run(_migrated(sqlite_url), "reconcile", "--csv")
     assert result.exit_code == 9
     assert result.stdout.splitlines()[0].startswith("tax_year,")
+
+
+REPORTING = [
+    ["status"],
+    ["payslips", "list"],
+    ["reconcile"],
+    ["position"],
+    ["sync"],
+    ["auth", "status"],
+    ["fraud-headers"],
+    ["config"],
+]
+
+
+@pytest.mark.parametrize("path", REPORTING, ids=" ".join)
+def test_every_reporting_command_takes_json(path: list[str]) -> None:
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "--json" in result.output
+    assert "--format" not in result.output
