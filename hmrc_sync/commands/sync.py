@@ -115,12 +115,13 @@ def sync(
 
 
 def _wants_progress(settings: Settings) -> bool:
-    """Progress lines are for a person at a terminal, and not when -q asked for quiet."""
-    from hmrc_sync.logconfig import effective_level
+    """Progress lines are for a person at a terminal reading text logs, and not when -q (or
+    HMRC_SYNC_LOG_LEVEL=error) asked for quiet."""
+    from hmrc_sync.logconfig import effective_level, uses_json
     from hmrc_sync.settings import LogLevel
 
     quiet = effective_level(settings, command_log_level()) is LogLevel.ERROR
-    return stderr_is_terminal() and not quiet
+    return stderr_is_terminal() and not uses_json(settings) and not quiet
 
 
 class YearProgress:

@@ -81,9 +81,18 @@ def test_quiet_or_json_shows_no_progress(
         assert json.loads(result.stdout)["snapshots_added"] == 1
 
 
-def test_no_progress_when_stderr_is_no_terminal(hmrc: EmulatedHmrc, sqlite_url: str) -> None:
+@pytest.mark.usefixtures("terminal")
+def test_no_progress_among_json_log_lines(hmrc: EmulatedHmrc, sqlite_url: str) -> None:
     _granted_with_figures(hmrc, sqlite_url)
     result = _sync(hmrc, sqlite_url, "--tax-year", "previous", log_format="json")
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.output
+    assert all(json.loads(line)["level"] for line in result.stderr.splitlines())
+
+
+def test_no_progress_when_stderr_is_no_terminal(hmrc: EmulatedHmrc, sqlite_url: str) -> None:
+    _granted_with_figures(hmrc, sqlite_url)
+    result = _sync(hmrc, sqlite_url, "--tax-year", "previous", log_format="auto")
     assert result.exit_code == 0, result.output
     assert "…" not in result.output
     assert all(json.loads(line)["level"] for line in result.stderr.splitlines())
