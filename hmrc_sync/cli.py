@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+from collections.abc import Callable
 from typing import Any, Final
 
 import click
@@ -49,6 +50,60 @@ SUMMARIES: Final = {
 }
 
 
+# Where -v/--verbose or -q/--quiet leaves its choice (ctx.meta is shared by every nested
+# context); ``hmrc_sync.commands.common.make_container`` hands it to ``configure_logging``.
+LOG_LEVEL_KEY: Final = "hmrc_sync.log_level"
+
+
+def _remember_level(level: str) -> Callable[[click.Context, click.Parameter, bool], None]:
+    def remember(ctx: click.Context, _param: click.Parameter, given: bool) -> None:
+        if not given:
+            return
+        if ctx.meta.get(LOG_LEVEL_KEY, level) != level:
+            raise click.UsageError("-v/--verbose and -q/--quiet contradict each other: pick one")
+        ctx.meta[LOG_LEVEL_KEY] = level
+
+    return remember
+
+
+def log_options() -> list[click.Option]:
+    """``-v/--verbose`` and ``-q/--quiet``: every command and subcommand takes them."""
+    return [
+        click.Option(
+            ["-v", "--verbose"],
+            is_flag=True,
+            expose_value=False,
+            callback=_remember_level("debug"),
+            help="Log everything, debug lines included (as HMRC_SYNC_LOG_LEVEL=debug).",
+        ),
+        click.Option(
+            ["-q", "--quiet"],
+            is_flag=True,
+            expose_value=False,
+            callback=_remember_level("error"),
+            help="Log errors only and show no progress (as HMRC_SYNC_LOG_LEVEL=error).",
+        ),
+    ]
+
+
+def with_log_options(command: click.Command) -> click.Command:
+    """``command`` and its subcommands, each taking ``-v``/``-q`` (once)."""
+    if not any(param.name == "verbose" for param in command.params):
+        command.params.extend(log_options())
+    if isinstance(command, click.Group):
+        context = click.Context(command)  # a group may load its subcommands lazily too
+        for name in command.list_commands(context):
+            if (subcommand := command.get_command(context, name)) is not None:
+                with_log_options(subcommand)
+    return command
+
+
+def chosen_log_level(ctx: click.Context | None = None) -> str | None:
+    """``debug`` after -v, ``error`` after -q, else None (the settings decide)."""
+    context = ctx or click.get_current_context(silent=True)
+    return None if context is None else context.meta.get(LOG_LEVEL_KEY)
+
+
 class HmrcSyncGroup(click.Group):
     """Loads commands lazily and turns hmrc-sync's own errors into clean messages with their
     exit codes."""
@@ -61,7 +116,7 @@ class HmrcSyncGroup(click.Group):
             module_name, _, attribute = COMMANDS[cmd_name].partition(":")
             command = getattr(importlib.import_module(module_name), attribute)
             assert isinstance(command, click.Command)
-            self.add_command(command, cmd_name)
+            self.add_command(with_log_options(command), cmd_name)
         return super().get_command(ctx, cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -131,7 +186,11 @@ def _infrastructure_error(error: Exception) -> HmrcSyncError | None:
     return None
 
 
-@click.group(cls=HmrcSyncGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=HmrcSyncGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    params=log_options(),
+)
 @click.version_option(__version__, "--version", prog_name="hmrc-sync")
 def cli() -> None:
     """hmrc-sync keeps an audited record of what HMRC holds about your pay and tax,

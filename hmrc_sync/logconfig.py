@@ -1,8 +1,10 @@
 """Logging for the entry points (library modules only ever call ``getLogger``).
 
-JSON lines to stderr when not on a terminal (containers), plain text on a terminal. A filter
-replaces any configured secret that slips into a record with ``***`` — a last line of
-defence: the code never logs secrets on purpose.
+JSON lines to stderr when not on a terminal (containers), plain text on a terminal
+(``HMRC_SYNC_LOG_FORMAT`` chooses). The level is the command's ``-v``/``-q``, else
+``HMRC_SYNC_LOG_LEVEL``, else info for JSON lines and warnings only on a terminal (the commands
+print their own summaries there). A filter replaces any configured secret that slips into a
+record with ``***`` — a last line of defence: the code never logs secrets on purpose.
 """
 
 from __future__ import annotations
@@ -10,11 +12,24 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from pydantic import SecretStr
 
-from hmrc_sync.settings import Settings
+from hmrc_sync.settings import LogFormat, LogLevel, Settings
+
+_LEVELS: dict[LogLevel, int] = {
+    LogLevel.DEBUG: logging.DEBUG,
+    LogLevel.INFO: logging.INFO,
+    LogLevel.WARNING: logging.WARNING,
+    LogLevel.ERROR: logging.ERROR,
+}
+# httpx logs every request URL at INFO, Alembic its plugin setup on every command: their
+# chatter below WARNING shows only when debug is asked for (then at INFO, never DEBUG).
+_CHATTY: tuple[str, ...] = ("httpx", "alembic", "urllib3")
+# These stay at WARNING even then: SQL parameters, wire-level requests, Vault's answers.
+_NEVER_BELOW_WARNING: tuple[str, ...] = ("httpcore", "hvac", "sqlalchemy")
 
 
 class RedactSecrets(logging.Filter):
@@ -58,24 +73,71 @@ def settings_secrets(settings: Settings) -> list[str]:
     return [value.get_secret_value() for value in values if value is not None]
 
 
-def configure_logging(
-    settings: Settings, *, verbose: bool = False, json_lines: bool | None = None
-) -> None:
-    use_json = (not sys.stderr.isatty()) if json_lines is None else json_lines
+def uses_json(settings: Settings) -> bool:
+    """Whether log records go out as JSON lines (``auto``: when stderr is no terminal)."""
+    if settings.log_format is LogFormat.AUTO:
+        return not sys.stderr.isatty()
+    return settings.log_format is LogFormat.JSON
+
+
+def effective_level(settings: Settings, chosen: LogLevel | None = None) -> LogLevel:
+    """The command's ``-v``/``-q`` (``chosen``), else the setting, else the default."""
+    if chosen is not None:
+        return chosen
+    if settings.log_level is not None:
+        return settings.log_level
+    return LogLevel.INFO if uses_json(settings) else LogLevel.WARNING
+
+
+def configure_logging(settings: Settings, *, level: LogLevel | None = None) -> None:
+    use_json = uses_json(settings)
+    threshold = _LEVELS[effective_level(settings, level)]
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         JsonFormatter() if use_json else logging.Formatter("%(levelname)s %(name)s: %(message)s")
     )
     handler.addFilter(RedactSecrets(settings_secrets(settings)))
+    # The handler's own level too: records a library logger lets through (they propagate
+    # past the root logger's level) still stop here.
+    handler.setLevel(threshold)
     root = logging.getLogger()
     for existing in list(root.handlers):
         if getattr(existing, "_hmrc_sync", False):
             root.removeHandler(existing)
     handler._hmrc_sync = True  # type: ignore[attr-defined]
     root.addHandler(handler)
-    # On a terminal the commands print their own summaries; logs add only warnings.
-    root.setLevel(logging.DEBUG if verbose else (logging.INFO if use_json else logging.WARNING))
-    for noisy in ("httpx", "httpcore", "hvac", "urllib3", "alembic", "sqlalchemy"):
-        # httpx logs every request URL at INFO, Alembic its plugin setup on every command:
-        # third-party chatter below WARNING is never shown.
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    root.setLevel(threshold)
+    chatty = logging.INFO if threshold <= logging.DEBUG else logging.WARNING
+    for name in _CHATTY:
+        logging.getLogger(name).setLevel(chatty)
+    for name in _NEVER_BELOW_WARNING:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+class _Held(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def held_records() -> Iterator[list[logging.LogRecord]]:
+    """Keep the records logged while the settings load (a mistyped variable's warning), to
+    replay with ``replay`` once logging is configured: in the chosen format, and not at all
+    under -q."""
+    root = logging.getLogger()
+    saved = root.handlers[:]
+    held = _Held()
+    root.handlers[:] = [held]
+    try:
+        yield held.records
+    finally:
+        root.handlers[:] = saved + [h for h in root.handlers if h is not held]
+
+
+def replay(records: Iterable[logging.LogRecord]) -> None:
+    for record in records:
+        logging.getLogger(record.name).handle(record)

@@ -51,6 +51,19 @@ class PayslipSourceKind(StrEnum):
     CSV = "csv"
 
 
+class LogLevel(StrEnum):
+    DEBUG = "debug"
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+class LogFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    AUTO = "auto"  # JSON lines when stderr is not a terminal, plain text on one
+
+
 HMRC_HOSTS: Final = {
     Environment.SANDBOX: "https://test-api.service.hmrc.gov.uk",
     Environment.PRODUCTION: "https://api.service.hmrc.gov.uk",
@@ -168,6 +181,15 @@ class Settings(BaseSettings):
     trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
     vendor_public_ip: str | None = None
     pushgateway_url: str | None = None
+
+    # --- logging (-v/--verbose and -q/--quiet on any command win over log_level)
+    log_level: LogLevel | None = None  # None: info for JSON lines, warning on a terminal
+    log_format: LogFormat = LogFormat.AUTO
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _lower_case_choice(cls, value: Any) -> Any:
+        return (value.strip().lower() or None) if isinstance(value, str) else value
 
     @field_validator("database_url")
     @classmethod

@@ -6,6 +6,7 @@ when a command runs, so ``hmrc-sync CMD --help`` stays fast.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -13,6 +14,7 @@ import click
 
 if TYPE_CHECKING:
     from hmrc_sync.bootstrap import Container
+    from hmrc_sync.settings import LogLevel, Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -23,6 +25,21 @@ def database_option(func: F) -> F:
         help="Database URL (sqlite:///PATH or postgresql://USER@HOST/DB); "
         "overrides HMRC_SYNC_DATABASE_URL. Default: a SQLite file in your user data directory.",
     )(func)
+
+
+def output_choice(deprecated_format: str | None, **flags: bool) -> str:
+    """The output a command's ``--json`` (or ``--csv``) flag asks for, else the deprecated
+    ``--format`` (with a note on stderr), else ``table``; two different asks are refused."""
+    chosen = {name for name, given in flags.items() if given}
+    if deprecated_format is not None:
+        click.echo(
+            f"Warning: --format is deprecated; use {' or '.join(f'--{n}' for n in flags)}",
+            err=True,
+        )
+        chosen.add(deprecated_format)
+    if len(chosen) > 1:
+        raise click.UsageError(f"choose one output, not {' and '.join(sorted(chosen))}")
+    return chosen.pop() if chosen else "table"
 
 
 def require_free_port(host: str, port: int) -> None:
@@ -47,14 +64,41 @@ def require_free_port(host: str, port: int) -> None:
 
 def make_container(database_url: str | None = None, **overrides: Any) -> Container:
     from hmrc_sync.bootstrap import bootstrap
-    from hmrc_sync.logconfig import configure_logging
-    from hmrc_sync.settings import load_settings
 
     if database_url:
         overrides["database_url"] = database_url
-    settings = load_settings(**overrides)
-    configure_logging(settings)
-    return bootstrap(settings)
+    return bootstrap(configured_settings(**overrides))
+
+
+def configured_settings(**overrides: Any) -> Settings:
+    """The settings, with logging set up as the command line asked (-v/-q), else as the
+    settings say; what loading them warned about is logged after, in that format."""
+    from hmrc_sync.logconfig import configure_logging, held_records, replay
+    from hmrc_sync.settings import load_settings
+
+    try:
+        with held_records() as warnings:
+            settings = load_settings(**overrides)
+    except Exception:
+        replay(warnings)  # unconfigured, as before: "did you mean …" helps most then
+        raise
+    configure_logging(settings, level=command_log_level())
+    replay(warnings)
+    return settings
+
+
+def command_log_level() -> LogLevel | None:
+    """The level -v/--verbose or -q/--quiet chose for this command, or None."""
+    from hmrc_sync.cli import chosen_log_level
+    from hmrc_sync.settings import LogLevel
+
+    chosen = chosen_log_level()
+    return None if chosen is None else LogLevel(chosen)
+
+
+def stderr_is_terminal() -> bool:
+    """Whether a person is watching stderr (progress lines are for them only)."""
+    return sys.stderr.isatty()
 
 
 def require_database(container: Container) -> None:

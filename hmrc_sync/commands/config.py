@@ -40,14 +40,10 @@ def config_command(as_json: bool) -> None:
       hmrc-sync config
       hmrc-sync config --json
     """
-    from hmrc_sync.settings import (
-        ENV_PREFIX,
-        config_env_file,
-        load_settings,
-        setting_sources,
-    )
+    from hmrc_sync.commands.common import configured_settings
+    from hmrc_sync.settings import ENV_PREFIX, config_env_file, setting_sources
 
-    settings = load_settings()
+    settings = configured_settings()
     sources = setting_sources(os.environ)
     rows = [
         {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
 import click
@@ -40,13 +41,17 @@ def migrate(database_url: str | None) -> None:
 
 
 @click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the state as JSON.")
 @database_option
-def status(database_url: str | None) -> None:
+def status(as_json: bool, database_url: str | None) -> None:
     """Show the database in use (password hidden), its migration revision and snapshot count.
 
+    Exit codes: 0; 1 when the database does not exist yet or has no migrations applied.
+
     \b
-    Example:
+    Examples:
       hmrc-sync status
+      hmrc-sync status --json
     """
     from hmrc_sync.db.engine import (
         current_revision,
@@ -58,20 +63,44 @@ def status(database_url: str | None) -> None:
 
     container = make_container(database_url)
     url = container.settings.database_url
-    if (path := sqlite_file(url)) is not None and not path.exists():
-        container.close()  # a read-only command never creates the database
-        click.echo(f"database:   {mask_url(url)} (does not exist yet)")
-        click.echo("migrations: none; run `hmrc-sync migrate` to create it")
-        sys.exit(ExitCode.FAILED)
+    state: dict[str, object] = {
+        "database": mask_url(url),
+        "exists": True,
+        "revision": None,
+        "head": head_revision(),
+        "up_to_date": False,
+        "snapshots": None,
+    }
     try:
-        revision = current_revision(container.engine)
-        head = head_revision()
-        click.echo(f"database:   {mask_url(container.settings.database_url)}")
-        if revision is None:
-            click.echo(f"migrations: none applied (head is {head}); run `hmrc-sync migrate`")
-            sys.exit(ExitCode.FAILED)
-        state = "up to date" if revision == head else f"behind head {head}; run `hmrc-sync migrate`"
-        click.echo(f"migrations: {revision} ({state})")
-        click.echo(f"snapshots:  {snapshot_count(container.engine)}")
+        if (path := sqlite_file(url)) is not None and not path.exists():
+            state["exists"] = False  # a read-only command never creates the database
+        else:
+            state["revision"] = current_revision(container.engine)
+            state["up_to_date"] = state["revision"] == state["head"]
+            if state["revision"] is not None:
+                state["snapshots"] = snapshot_count(container.engine)
     finally:
         container.close()
+    if as_json:
+        click.echo(json.dumps(state, indent=2))
+    else:
+        _print_status(state)
+    if not state["exists"] or state["revision"] is None:
+        sys.exit(ExitCode.FAILED)
+
+
+def _print_status(state: dict[str, object]) -> None:
+    click.echo(
+        f"database:   {state['database']}" + ("" if state["exists"] else " (does not exist yet)")
+    )
+    if not state["exists"]:
+        click.echo("migrations: none; run `hmrc-sync migrate` to create it")
+        return
+    if state["revision"] is None:
+        click.echo(f"migrations: none applied (head is {state['head']}); run `hmrc-sync migrate`")
+        return
+    behind = f"behind head {state['head']}; run `hmrc-sync migrate`"
+    click.echo(
+        f"migrations: {state['revision']} ({'up to date' if state['up_to_date'] else behind})"
+    )
+    click.echo(f"snapshots:  {state['snapshots']}")

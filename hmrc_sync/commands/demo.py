@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 import click
 
 from hmrc_sync.client.endpoints import ApiName
+from hmrc_sync.commands.common import command_log_level
 from hmrc_sync.db.engine import mask_url
 from hmrc_sync.reconcile.report import as_table
+from hmrc_sync.settings import LogLevel
 from hmrc_sync.sync.snapshots import availability_map, latest_snapshots
 
 if TYPE_CHECKING:
@@ -75,7 +77,11 @@ def demo(database_url: str | None, reset: bool) -> None:
         else:
             click.echo(f"nothing to remove: the demo has no files in {demo_dir()}")
         return
-    result = run_demo(database_url, progress=lambda message: click.echo(f"· {message}", err=True))
+    quiet = command_log_level() is LogLevel.ERROR
+    result = run_demo(
+        database_url,
+        progress=(lambda _message: None) if quiet else lambda m: click.echo(f"· {m}", err=True),
+    )
     container = result.container
     try:
         report = result.report

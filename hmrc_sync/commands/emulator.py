@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from hmrc_sync.client.endpoints import ApiName
-from hmrc_sync.commands.common import require_free_port
+from hmrc_sync.commands.common import command_log_level, require_free_port
 from hmrc_sync.commands.exits import exit_with_error
 from hmrc_sync.emulator.app import create_emulator_app
 from hmrc_sync.emulator.config import (
@@ -430,4 +430,10 @@ def emulator_command(ctx: click.Context, /, **given: Any) -> None:
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     click.echo(banner(options, application, users))
-    uvicorn.run(app, host=options.host, port=options.port, log_level="info")
+    chosen = command_log_level()  # -v: debug, -q: error
+    uvicorn.run(
+        app,
+        host=options.host,
+        port=options.port,
+        log_level="info" if chosen is None else chosen.value,
+    )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
+from dataclasses import fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +19,9 @@ from hmrc_sync.commands.common import (
 from hmrc_sync.commands.params import TaxYearParam
 from hmrc_sync.payslips.csvfile import plural
 from hmrc_sync.taxyear import TaxYear
+
+if TYPE_CHECKING:
+    from hmrc_sync.payslips.model import P60, Payslip
 
 
 @click.group()
@@ -126,13 +132,20 @@ def _dry_run(file: Path, is_p60: bool, skip_bad: bool) -> None:
 @click.option(
     "--tax-year", "tax_year", type=TaxYearParam(), help="Only this tax year (e.g. 2024-25)."
 )
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print every payslip and P60 with all its fields as JSON (amounts exact, as numbers).",
+)
 @database_option
-def list_payslips(tax_year: TaxYear | None, database_url: str | None) -> None:
+def list_payslips(tax_year: TaxYear | None, as_json: bool, database_url: str | None) -> None:
     """List the payslips and P60s the configured source (HMRC_SYNC_PAYSLIP_SOURCE) holds.
 
     \b
-    Example:
+    Examples:
       hmrc-sync payslips list --tax-year 2024-25
+      hmrc-sync payslips list --json
     """
     from hmrc_sync.payslips import make_payslip_source
 
@@ -148,6 +161,9 @@ def list_payslips(tax_year: TaxYear | None, database_url: str | None) -> None:
         p60s = source.p60s(years)
     finally:
         container.close()
+    if as_json:
+        click.echo(_as_json(source.name, slips, p60s))
+        return
     click.echo(f"source: {source.name}")
     per_year = Counter((slip.tax_year, slip.employer) for slip in slips)
     for (year, employer), count in sorted(per_year.items(), reverse=True):
@@ -165,3 +181,33 @@ def list_payslips(tax_year: TaxYear | None, database_url: str | None) -> None:
         )
     if not slips and not p60s:
         click.echo("no payslips or P60s")
+
+
+def _as_json(source: str, slips: list[Payslip], p60s: list[P60]) -> str:
+    """``{"source", "payslips", "p60s"}``, newest year first, every field of each; money goes
+    out digit for digit (``hmrc_sync.jsonio``), never through a float."""
+    from hmrc_sync import jsonio
+
+    ordered_slips = sorted(slips, key=lambda s: (s.tax_year, s.employer, s.pay_date), reverse=True)
+    ordered_p60s = sorted(p60s, key=lambda p: (p.tax_year, p.employer), reverse=True)
+    return jsonio.dumps(
+        {
+            "source": source,
+            "payslips": [_json_fields(slip) for slip in ordered_slips],
+            "p60s": [_json_fields(p60) for p60 in ordered_p60s],
+        }
+    )
+
+
+def _json_fields(item: Payslip | P60) -> dict[str, object]:
+    return {f.name: _json_value(getattr(item, f.name)) for f in fields(item)}
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, TaxYear):
+        return value.hmrc
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [_json_value(part) for part in value]
+    return value  # text, Decimal, int, bool or None

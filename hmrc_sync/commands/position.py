@@ -8,7 +8,12 @@ from pathlib import Path
 
 import click
 
-from hmrc_sync.commands.common import database_option, make_container, require_migrated
+from hmrc_sync.commands.common import (
+    database_option,
+    make_container,
+    output_choice,
+    require_migrated,
+)
 from hmrc_sync.commands.params import TaxYearParam, TaxYearsParam, combine_tax_years
 from hmrc_sync.errors import ExitCode
 from hmrc_sync.taxyear import TaxYear
@@ -43,12 +48,14 @@ profile_option = click.option(
     "2025-26. Repeat or comma-separate for several.",
 )
 @click.option(
+    "--json", "json_output", is_flag=True, help="Every figure as JSON, for machines and dashboards."
+)
+@click.option(
     "--format",
     "output",
     type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table: readable; json: every figure, for machines and the status page.",
+    hidden=True,
+    help="Deprecated: use --json.",
 )
 @click.option(
     "--tolerance",
@@ -68,7 +75,8 @@ profile_option = click.option(
 def position(
     ctx: click.Context,
     tax_years: tuple[tuple[TaxYear, ...], ...],
-    output: str,
+    json_output: bool,
+    output: str | None,
     tolerance: Decimal | None,
     alert_above: Decimal | None,
     profile_file: Path | None,
@@ -88,11 +96,12 @@ def position(
     \b
     Examples:
       hmrc-sync position
-      hmrc-sync position --tax-year 2025-26 --format json
+      hmrc-sync position --tax-year 2025-26 --json
       hmrc-sync position --alert-above 500
     """
     if ctx.invoked_subcommand is not None:
         return
+    output = output_choice(output, json=json_output)
     from hmrc_sync.yearend.position import DEFAULT_TOLERANCE
     from hmrc_sync.yearend.report import as_json, as_table
     from hmrc_sync.yearend.store import default_profile_path, load_profiles, year_positions

@@ -7,7 +7,12 @@ from decimal import Decimal, InvalidOperation
 
 import click
 
-from hmrc_sync.commands.common import database_option, make_container, require_migrated
+from hmrc_sync.commands.common import (
+    database_option,
+    make_container,
+    output_choice,
+    require_migrated,
+)
 from hmrc_sync.commands.params import TaxYearsParam, combine_tax_years
 from hmrc_sync.errors import ExitCode
 from hmrc_sync.paye import PayeInputError, parse_tax_code
@@ -47,13 +52,14 @@ def _tax_code(_ctx: click.Context, _param: click.Parameter, value: str | None) -
     "previous, or a year such as 2024-25 (or 2024/25, 2024). Repeat or comma-separate for "
     "several.",
 )
+@click.option("--json", "json_output", is_flag=True, help="Every finding as JSON, for machines.")
+@click.option("--csv", "csv_output", is_flag=True, help="Every finding as CSV, for spreadsheets.")
 @click.option(
     "--format",
     "output",
     type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="table: readable; json and csv: every finding, for machines.",
+    hidden=True,
+    help="Deprecated: use --json or --csv.",
 )
 @click.option(
     "--tolerance",
@@ -70,7 +76,9 @@ def _tax_code(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 @database_option
 def reconcile(
     tax_years: tuple[tuple[TaxYear, ...], ...],
-    output: str,
+    json_output: bool,
+    csv_output: bool,
+    output: str | None,
     tolerance: Decimal | None,
     tax_code: str | None,
     database_url: str | None,
@@ -102,8 +110,10 @@ def reconcile(
     \b
     Examples:
       hmrc-sync reconcile
-      hmrc-sync reconcile --tax-year 2024-25 --format json
+      hmrc-sync reconcile --tax-year 2024-25 --json
+      hmrc-sync reconcile --csv > findings.csv
     """
+    output = output_choice(output, json=json_output, csv=csv_output)
     years = combine_tax_years(tax_years)
     container = make_container(database_url)
     try:

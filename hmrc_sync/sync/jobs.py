@@ -75,5 +75,7 @@ def run_sync_job(
         job.reconciliation = reconcile_and_store(container, tax_years)
     except HmrcSyncError as exc:
         job.reconcile_error = exc.message
-        log.warning("reconciliation after sync failed: %s", exc.message)
+        # Info, not a warning: every caller says it in its own output (the CLI's line, the
+        # JSON answer, the page), and a terminal should read it once.
+        log.info("reconciliation after sync failed: %s", exc.message)
     return job

@@ -137,6 +137,17 @@ class YearResult:
             "error": self.error,
         }
 
+    def progress_line(self) -> str:
+        """The year's line as a sync goes, e.g. ``2024-25 … synced (2 employments, 1 new)``."""
+        year = self.tax_year.hmrc
+        if self.outcome is YearOutcome.SYNCED:
+            employments = f"{self.employers} employment{'s' if self.employers != 1 else ''}"
+            return f"{year} … synced ({employments}, {self.snapshots_added} new)"
+        if self.outcome is YearOutcome.FAILED and self.error:
+            skipped = self.error.startswith("skipped")
+            return f"{year} … {self.error}" if skipped else f"{year} … failed: {self.error}"
+        return f"{year} … {self.outcome.value.replace('_', ' ')}"
+
 
 @dataclass
 class SyncReport:
@@ -187,7 +198,8 @@ class SyncReport:
             "retired_api": self.retired_api,
         }
 
-    def summary_line(self) -> str:
+    def summary_line(self, *, with_error: bool = True) -> str:
+        """One line for the run; ``with_error=False`` when the error is said on its own line."""
         parts = []
         for year in self.years:
             text = f"{year.tax_year.hmrc} {year.outcome.value.replace('_', ' ')}"
@@ -202,7 +214,7 @@ class SyncReport:
         )
         if parts:
             line += "; " + "; ".join(parts)
-        if self.error:
+        if self.error and with_error:
             line += f"; {self.error}"
         return line
 

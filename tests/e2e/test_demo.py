@@ -17,11 +17,11 @@ from hmrc_sync.db.engine import make_engine
 from hmrc_sync.db.models import ReconciliationFinding, TaxYearSnapshot
 
 
-def _demo(tmp_path: Path, database_url: str) -> subprocess.CompletedProcess[str]:
+def _demo(tmp_path: Path, database_url: str, *flags: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HMRC_SYNC_", "VAULT_"))}
     env["XDG_DATA_HOME"] = str(tmp_path / "data")
     return subprocess.run(
-        [sys.executable, "-m", "hmrc_sync", "demo", "--database-url", database_url],
+        [sys.executable, "-m", "hmrc_sync", "demo", *flags, "--database-url", database_url],
         env=env,
         capture_output=True,
         text=True,
@@ -79,9 +79,11 @@ def test_demo_twice(tmp_path: Path) -> None:
     assert statuses["explained"] > 0
     assert statuses["match"] > 0
 
-    second = _demo(tmp_path, database_url)
+    assert "· Starting the HMRC emulator" in first.stderr
+    second = _demo(tmp_path, database_url, "-q")
     assert second.returncode == 0, second.stderr
     assert "sync ok: 0 new snapshots" in second.stdout
+    assert "·" not in second.stderr, "-q: no progress"
     with engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(TaxYearSnapshot)) == 4
     engine.dispose()

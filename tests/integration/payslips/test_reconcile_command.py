@@ -113,7 +113,7 @@ def test_import_then_reconcile_explains_everything(
         "available",
     )
 
-    rerun = _invoke(sqlite_url, "reconcile", "--tax-year", "2024-25", "--format", "csv")
+    rerun = _invoke(sqlite_url, "reconcile", "--tax-year", "2024-25", "--csv")
     assert rerun.exit_code == 0
     restored = _stored(engine)
     assert len(restored) == len(stored), "a run replaces the year's rows"
@@ -134,7 +134,7 @@ def test_an_unexplained_mismatch_exits_6(
     assert table.exit_code == 6
     assert "1 difference(s) nothing on record accounts for" in table.stderr
     assert "exit 6" in table.stderr
-    as_json = _invoke(sqlite_url, "reconcile", "--format", "json", "--tax-year", "all")
+    as_json = _invoke(sqlite_url, "reconcile", "--json", "--tax-year", "all")
     assert as_json.exit_code == 6
     document = json.loads(as_json.stdout)
     assert document["summary"]["mismatch"] == 1
@@ -172,7 +172,7 @@ def test_an_empty_database_has_nothing_to_reconcile(sqlite_url: str) -> None:
     assert table.exit_code == 9, table.output
     assert "Nothing to reconcile" in table.output
     assert "everything matches" not in table.output
-    as_json = _invoke(sqlite_url, "reconcile", "--format", "json")
+    as_json = _invoke(sqlite_url, "reconcile", "--json")
     assert as_json.exit_code == 9
     document = json.loads(as_json.stdout[as_json.stdout.index("{\n") :])
     assert document["summary"] == {"match": 0, "explained": 0, "review": 0, "mismatch": 0}

@@ -41,8 +41,8 @@ def _position(url: str, profile: Path, *args: str) -> Result:
 
 
 def _one_year_json(url: str, profile: Path) -> dict[str, Any]:
-    """The single year ``position --tax-year 2024-25 --format json`` reports."""
-    shown = _position(url, profile, "--tax-year", "2024-25", "--format", "json")
+    """The single year ``position --tax-year 2024-25 --json`` reports."""
+    shown = _position(url, profile, "--tax-year", "2024-25", "--json")
     assert shown.exit_code == 0, shown.output
     (year,) = json.loads(shown.stdout)["positions"]
     assert isinstance(year, dict)
@@ -169,7 +169,7 @@ def test_the_status_page_shows_the_same_position_as_the_json(
     from hmrc_sync.app import create_app
 
     profile = _setup(sqlite_url, tmp_path)
-    shown = _position(sqlite_url, profile, "--format", "json")
+    shown = _position(sqlite_url, profile, "--json")
     (year,) = json.loads(shown.stdout)["positions"]
     admin = "status-page-admin-token-0123456789abcdef"
     container = bootstrap(load_settings(database_url=sqlite_url, admin_token=admin))
