@@ -32,22 +32,49 @@ _CHATTY: tuple[str, ...] = ("httpx", "alembic", "urllib3")
 _NEVER_BELOW_WARNING: tuple[str, ...] = ("httpcore", "hvac", "sqlalchemy")
 
 
+class Redactor:
+    """Replaces each configured secret (the longest first) with ``***``."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        self._secrets = sorted({s for s in secrets if len(s) >= 6}, key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
+
 class RedactSecrets(logging.Filter):
+    """Redacts the record's message; the formatters redact the traceback they render (an
+    exception's text, e.g. a driver's, may quote a secret the message never held)."""
+
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
-        self._secrets = sorted({s for s in secrets if len(s) >= 6}, key=len, reverse=True)
+        self._redact = Redactor(secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        redacted = message
-        for secret in self._secrets:
-            redacted = redacted.replace(secret, "***")
+        redacted = self._redact(message)
         if redacted != message:
             record.msg, record.args = redacted, None
         return True
 
 
+class TextFormatter(logging.Formatter):
+    def __init__(self, redact: Redactor) -> None:
+        super().__init__("%(levelname)s %(name)s: %(message)s")
+        self._redact = redact
+
+    def format(self, record: logging.LogRecord) -> str:
+        # The whole text: another handler may have cached the traceback's text unredacted.
+        return self._redact(super().format(record))
+
+
 class JsonFormatter(logging.Formatter):
+    def __init__(self, redact: Redactor | None = None) -> None:
+        super().__init__()
+        self._redact = redact or Redactor(())
+
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, object] = {
             "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
@@ -59,7 +86,9 @@ class JsonFormatter(logging.Formatter):
         if sync is not None:
             entry["sync"] = sync
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+            entry["exception"] = self._redact(self.formatException(record.exc_info))
+        if record.stack_info:
+            entry["stack"] = self._redact(self.formatStack(record.stack_info))
         return json.dumps(entry, default=str)
 
 
@@ -93,10 +122,10 @@ def configure_logging(settings: Settings, *, level: LogLevel | None = None) -> N
     use_json = uses_json(settings)
     threshold = _LEVELS[effective_level(settings, level)]
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(
-        JsonFormatter() if use_json else logging.Formatter("%(levelname)s %(name)s: %(message)s")
-    )
-    handler.addFilter(RedactSecrets(settings_secrets(settings)))
+    secrets = settings_secrets(settings)
+    redact = Redactor(secrets)
+    handler.setFormatter(JsonFormatter(redact) if use_json else TextFormatter(redact))
+    handler.addFilter(RedactSecrets(secrets))
     # The handler's own level too: records a library logger lets through (they propagate
     # past the root logger's level) still stop here.
     handler.setLevel(threshold)

@@ -122,3 +122,19 @@ def test_verbose_adds_debug_and_library_info_but_not_sql_or_vault(stderr: Stderr
         assert message in shown
     assert "sqlalchemy info" not in shown
     assert "hvac info" not in shown
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_a_secret_in_an_exceptions_text_is_redacted_in_the_traceback(
+    stderr: Stderr, log_format: str
+) -> None:
+    secret = "client-secret-" + "7" * 20
+    configure_logging(load_settings(log_format=log_format, client_secret=secret))
+    try:
+        raise RuntimeError(f"the driver said: password={secret} refused")
+    except RuntimeError:
+        logging.getLogger("hmrc_sync.test").exception("the run failed")
+    shown = stderr.getvalue()
+    assert "the run failed" in shown
+    assert "RuntimeError: the driver said: password=*** refused" in shown.replace("\\n", "\n")
+    assert secret not in shown
