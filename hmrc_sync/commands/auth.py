@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from hmrc_sync.commands.common import make_container
+from hmrc_sync.commands.common import make_container, readable_time
 from hmrc_sync.errors import ExitCode, ReauthorisationRequired
 
 if TYPE_CHECKING:
@@ -134,8 +134,7 @@ def _readable(key: str, value: object) -> str:
     if isinstance(value, list):
         return ", ".join(map(str, value))
     if key.endswith("_at") and isinstance(value, str):
-        local = dt.datetime.fromisoformat(value).astimezone()
-        return f"{local:%a} {local.day} {local:%b %Y %H:%M %Z}"
+        return readable_time(value)
     return str(value)
 
 

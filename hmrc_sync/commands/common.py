@@ -127,3 +127,11 @@ def require_migrated(container: Container) -> None:
             f"the database is at revision {revision or 'none'}, not {head}: "
             "run `hmrc-sync migrate` first"
         )
+
+
+def readable_time(iso: str) -> str:
+    """An ISO timestamp in local time, as a person reads it: ``Mon 7 Dec 2026 21:05 GMT``."""
+    import datetime as dt
+
+    local = dt.datetime.fromisoformat(iso).astimezone()
+    return f"{local:%a} {local.day} {local:%b %Y %H:%M %Z}"

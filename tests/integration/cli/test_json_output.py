@@ -15,6 +15,7 @@ from hmrc_sync import jsonio
 from hmrc_sync.cli import cli
 from hmrc_sync.db.engine import head_revision, make_engine, upgrade
 from hmrc_sync.demo.sample_payslips import sample_year, write_p60_csv, write_payslips_csv
+from hmrc_sync.settings import default_token_file
 from hmrc_sync.taxyear import TaxYear
 
 YEAR = TaxYear(2024)
@@ -52,6 +53,12 @@ def test_status_json_for_a_migrated_database(sqlite_url: str) -> None:
         "head": head_revision(),
         "up_to_date": True,
         "snapshots": 0,
+        "last_sync": None,
+        "grant": {
+            "state": "not_granted",
+            "expires_at": None,
+            "store": f"file {default_token_file()}",
+        },
     }
     text = _run(sqlite_url, "status")
     assert f"migrations: {head_revision()} (up to date)" in text.stdout

@@ -131,3 +131,21 @@ def test_without_progress_the_error_line_carries_the_reason(
     assert result.output.count(UNAVAILABLE) == 1, result.output
     assert f"Error: {UNAVAILABLE}" in result.stderr
     assert "WARNING" not in result.stderr, "-q: the retries are not logged"
+
+
+def test_status_then_shows_the_grant_and_the_last_sync(hmrc: EmulatedHmrc, sqlite_url: str) -> None:
+    _granted_with_figures(hmrc, sqlite_url)
+    env = hmrc.env(sqlite_url)
+    before = CliRunner().invoke(cli, ["status", "--json"], env=env)
+    assert json.loads(before.stdout)["last_sync"] is None
+    assert _sync(hmrc, sqlite_url, "--tax-year", "previous").exit_code == 0
+
+    state = json.loads(CliRunner().invoke(cli, ["status", "--json"], env=env).stdout)
+    assert state["grant"]["state"] == "granted"
+    assert state["grant"]["expires_at"] is not None
+    assert state["last_sync"]["outcome"] == "ok"
+    assert state["last_sync"]["exit_code"] == 0
+    assert state["last_sync"]["snapshots_added"] == 1
+    text = CliRunner().invoke(cli, ["status"], env=env).stdout
+    assert "grant:      granted, until " in text
+    assert "last sync:  " in text and ", ok (exit 0, cli)" in text
