@@ -148,4 +148,5 @@ def test_status_then_shows_the_grant_and_the_last_sync(hmrc: EmulatedHmrc, sqlit
     assert state["last_sync"]["snapshots_added"] == 1
     text = CliRunner().invoke(cli, ["status"], env=env).stdout
     assert "grant:      granted, until " in text
-    assert "last sync:  " in text and ", ok (exit 0, cli)" in text
+    assert "last sync:  " in text
+    assert ", ok (exit 0, cli)" in text
