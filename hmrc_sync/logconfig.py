@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from pydantic import SecretStr
 
+from hmrc_sync.db.urls import database_secrets
 from hmrc_sync.settings import Settings
 
 
@@ -55,7 +56,9 @@ def settings_secrets(settings: Settings) -> list[str]:
         settings.admin_token,
         settings.vault_token,
     ]
-    return [value.get_secret_value() for value in values if value is not None]
+    return [value.get_secret_value() for value in values if value is not None] + (
+        database_secrets(settings.database_url)
+    )
 
 
 def configure_logging(

@@ -23,7 +23,8 @@ def migrate(database_url: str | None) -> None:
     Example:
       hmrc-sync migrate
     """
-    from hmrc_sync.db.engine import current_revision, head_revision, mask_url, upgrade
+    from hmrc_sync.db.engine import current_revision, head_revision, upgrade
+    from hmrc_sync.db.urls import mask_database_url
 
     container = make_container(database_url)
     try:
@@ -32,7 +33,7 @@ def migrate(database_url: str | None) -> None:
         after = current_revision(container.engine)
     finally:
         container.close()
-    target = mask_url(container.settings.database_url)
+    target = mask_database_url(container.settings.database_url)
     if before == after:
         click.echo(f"Database {target} is already at revision {after} (head {head_revision()}).")
     else:
@@ -51,22 +52,24 @@ def status(database_url: str | None) -> None:
     from hmrc_sync.db.engine import (
         current_revision,
         head_revision,
-        mask_url,
+        require_sqlite_location,
         snapshot_count,
         sqlite_file,
     )
+    from hmrc_sync.db.urls import mask_database_url
 
     container = make_container(database_url)
     url = container.settings.database_url
     if (path := sqlite_file(url)) is not None and not path.exists():
+        require_sqlite_location(path)
         container.close()  # a read-only command never creates the database
-        click.echo(f"database:   {mask_url(url)} (does not exist yet)")
+        click.echo(f"database:   {mask_database_url(url)} (does not exist yet)")
         click.echo("migrations: none; run `hmrc-sync migrate` to create it")
         sys.exit(ExitCode.FAILED)
     try:
         revision = current_revision(container.engine)
         head = head_revision()
-        click.echo(f"database:   {mask_url(container.settings.database_url)}")
+        click.echo(f"database:   {mask_database_url(container.settings.database_url)}")
         if revision is None:
             click.echo(f"migrations: none applied (head is {head}); run `hmrc-sync migrate`")
             sys.exit(ExitCode.FAILED)
