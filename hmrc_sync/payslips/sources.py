@@ -172,7 +172,7 @@ class PayslipIngestSource:
                     raise DatabaseError(
                         f"{self._schema}.{table} has no column(s) {', '.join(missing)}"
                     )
-                columns = [c for c in ("id", *known) if c in present]
+                columns = [_selected(c) for c in ("id", *known) if c in present]
                 sql = f"SELECT {', '.join(columns)} FROM {qualified}"  # noqa: S608 - names checked
                 params: dict[str, Any] = {}
                 if tax_years is not None:
@@ -192,6 +192,12 @@ class PayslipIngestSource:
             raise DatabaseError(
                 f"cannot read {self._schema}.{table}: {first_line or exc.__class__.__name__}"
             ) from None
+
+
+def _selected(column: str) -> str:
+    """A JSON column is read as its text, so that ``parse_deductions`` bounds its size and
+    nesting before anything parses it (the driver's own parser recurses once per level)."""
+    return f"{column}::text AS {column}" if column == "other_deductions" else column
 
 
 class CsvSource:
