@@ -141,3 +141,28 @@ def test_a_bad_api_base_url_says_what_is_wrong(
 def test_a_good_api_base_url_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HMRC_SYNC_API_BASE_URL", "http://[::1]:9090/base/")
     assert load_settings().hmrc_api_base_url == "http://[::1]:9090/base"
+
+
+@pytest.mark.parametrize("json_lines", [True, False])
+def test_a_logged_traceback_never_shows_the_database_password(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], json_lines: bool
+) -> None:
+    import logging
+
+    from hmrc_sync.logconfig import configure_logging
+
+    url = "postgresql://hmrc:userinfo-pw@db/hmrc?sslpassword=ssl-pw"
+    monkeypatch.setenv("HMRC_SYNC_DATABASE_URL", url)
+    configure_logging(load_settings(), json_lines=json_lines)
+    try:
+        raise RuntimeError(f"could not connect with {url}")
+    except RuntimeError:
+        logging.getLogger("hmrc_sync.test").exception("failed on %s", url)
+    finally:
+        root = logging.getLogger()
+        for handler in [h for h in root.handlers if getattr(h, "_hmrc_sync", False)]:
+            root.removeHandler(handler)
+    logged = capsys.readouterr().err
+    assert "could not connect with" in logged, "the traceback is logged"
+    assert "userinfo-pw" not in logged
+    assert "ssl-pw" not in logged
