@@ -172,6 +172,7 @@ class FileTokenStore:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
+        self._create_lock_file()
         lock = filelock.FileLock(self._lock_path, mode=FILE_MODE, timeout=self._lock_timeout)
         try:
             lock.acquire()
@@ -186,6 +187,21 @@ class FileTokenStore:
             yield
         finally:
             lock.release()
+
+    def _create_lock_file(self) -> None:
+        """Create the lock file once, so that a place where no file can be made is said at
+        once (filelock would wait out its timeout, as if another process held the lock)."""
+        if self._lock_path.exists():
+            return
+        try:
+            os.close(os.open(self._lock_path, os.O_WRONLY | os.O_CREAT, FILE_MODE))
+        except OSError as exc:
+            if exc.errno == errno.ENOENT:  # the directory is there but takes no new file
+                raise ConfigurationError(
+                    f"HMRC_SYNC_TOKEN_FILE: cannot create the lock file {self._lock_path} "
+                    f"({exc.strerror}); {_CHOOSE_ANOTHER}"
+                ) from None
+            raise self._os_error("lock", exc) from None
 
     def _replace(self, payload: bytes) -> None:
         directory = self._path.parent

@@ -195,3 +195,22 @@ def test_uncreatable_directory_is_a_clear_error(tmp_path: Path, record: TokenRec
         FileTokenStore(target).write(record, expected_version=None)
     assert str(blocker / "sub") in str(caught.value)
     assert_no_secret(str(caught.value))
+
+
+@pytest.mark.parametrize(
+    ("path", "problem"),
+    [
+        ("/sys/hmrc-sync-token.json", "cannot lock the token file"),  # EACCES, even for root
+        ("/sys/hmrc-sync/token.json", "cannot create the token directory"),
+        ("/proc/hmrc-sync-token.json", "cannot create the lock file"),  # ENOENT: no file here
+    ],
+)
+def test_an_unwritable_token_location_names_the_setting(
+    record: TokenRecord, path: str, problem: str
+) -> None:
+    store = FileTokenStore(Path(path))  # the default 30 s lock timeout: never waited out
+    with pytest.raises(ConfigurationError, match="HMRC_SYNC_TOKEN_FILE") as caught:
+        store.write(record, expected_version=None)
+    assert problem in str(caught.value)
+    assert caught.value.exit_code == 2
+    assert_no_secret(str(caught.value))
