@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -62,6 +63,10 @@ _CONNECT_PROBLEMS: Final = (
     ),
 )
 
+# Each engine's URL as written (``postgresql://…``, not the driver-qualified form SQLAlchemy
+# keeps), for messages.
+_AS_WRITTEN: Final[weakref.WeakKeyDictionary[Engine, str]] = weakref.WeakKeyDictionary()
+
 # Any fixed 64-bit key will do; this one spells "hmrcsync" in ASCII.
 MIGRATION_LOCK_KEY: Final = 0x686D_7263_7379_6E63
 VERSION_TABLE: Final = "alembic_version"
@@ -101,6 +106,7 @@ def make_engine(raw_url: str, **kwargs: Any) -> Engine:
     else:
         engine = create_engine(url, pool_pre_ping=True, **kwargs)
         event.listen(engine, "connect", _prepare_postgres)
+    _AS_WRITTEN[engine] = raw_url
     return engine
 
 
@@ -250,8 +256,9 @@ def snapshot_count(engine: Engine) -> int:
 
 
 def engine_url(engine: Engine) -> str:
-    """The engine's URL as written, password and all: only for ``database_error``'s scrub."""
-    return engine.url.render_as_string(hide_password=False)
+    """The engine's URL as the user wrote it, password and all: only for ``database_error``
+    (which shows it masked and scrubs its secrets from the driver's text)."""
+    return _AS_WRITTEN.get(engine) or engine.url.render_as_string(hide_password=False)
 
 
 def database_error(exc: BaseException, raw_url: str, doing: str) -> DatabaseError:

@@ -189,9 +189,11 @@ class PayslipIngestSource:
         except SQLAlchemyError as exc:
             original = getattr(exc, "orig", None) or exc
             first_line = str(original).strip().splitlines()[0] if str(original).strip() else ""
-            raise DatabaseError(
-                f"cannot read {self._schema}.{table}: {first_line or exc.__class__.__name__}"
-            ) from None
+            from hmrc_sync.db.engine import engine_url
+            from hmrc_sync.db.urls import scrub
+
+            said = scrub(first_line, engine_url(self._engine)) or exc.__class__.__name__
+            raise DatabaseError(f"cannot read {self._schema}.{table}: {said}") from None
 
 
 def _selected(column: str) -> str:

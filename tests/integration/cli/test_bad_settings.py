@@ -94,7 +94,7 @@ def test_a_closed_postgres_port_names_the_masked_url(closed_port: int) -> None:
     assert_clean(
         result,
         ExitCode.FAILED,
-        f"cannot connect to the database postgresql+psycopg://hmrc:***@127.0.0.1:{closed_port}/"
+        f"cannot connect to the database postgresql://hmrc:***@127.0.0.1:{closed_port}/"
         "hmrc?password=***",
         "HMRC_SYNC_DATABASE_URL, or --database-url",
         "connection refused",
