@@ -110,7 +110,7 @@ def _infrastructure_error(error: Exception) -> HmrcSyncError | None:
         if isinstance(raw_url, str):
             from hmrc_sync.db.engine import database_error
 
-            return database_error(error, raw_url, "the command")
+            return database_error(error, raw_url, "running the command")
         return DatabaseError(
             f"the database failed ({type(error).__name__}); check HMRC_SYNC_DATABASE_URL and "
             "that the database is up and migrated (`hmrc-sync migrate`), then run again"

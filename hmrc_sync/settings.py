@@ -355,6 +355,8 @@ def _variable_name(loc: tuple[int | str, ...]) -> str:
     field = str(loc[0]) if loc else "?"
     if field in ("vault_addr", "vault_token", "vault_k8s_role"):
         return field.upper()
+    if field == "database_url":  # the commands' --database-url sets it too
+        return f"{ENV_PREFIX}DATABASE_URL (or --database-url)"
     return f"{ENV_PREFIX}{field.upper()}"
 
 
