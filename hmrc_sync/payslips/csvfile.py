@@ -15,7 +15,7 @@ import codecs
 import csv
 import itertools
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Final, Generic, TypeVar
@@ -79,9 +79,36 @@ def _column_key(name: str) -> str:
     return re.sub(r"[\s_\-]+", "_", name.strip().lower()).strip("_")
 
 
-def problem_summary(path: Path, problems: tuple[RowProblem, ...]) -> str:
-    lines = [f"{path}: {plural(len(problems), 'problem')}; nothing was read from it"]
+MAX_LISTED_PROBLEMS: Final = 100
+
+
+class ProblemList:
+    """Every bad row counted; the first ``MAX_LISTED_PROBLEMS`` kept to show."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.listed: list[RowProblem] = []
+
+    def add(self, problems: Iterable[RowProblem]) -> None:
+        for problem in problems:
+            self.count += 1
+            if len(self.listed) < MAX_LISTED_PROBLEMS:
+                self.listed.append(problem)
+
+    def error(self, path: Path) -> PayslipFileError:
+        listed = tuple(self.listed)
+        return PayslipFileError(problem_summary(path, listed, total=self.count), listed)
+
+
+def problem_summary(
+    path: Path, problems: tuple[RowProblem, ...], *, total: int | None = None
+) -> str:
+    """Every problem, one a line; with ``total``, those beyond ``problems`` are counted."""
+    count = len(problems) if total is None else total
+    lines = [f"{path}: {plural(count, 'problem')}; nothing was read from it"]
     lines += [f"  {problem}" for problem in problems]
+    if count > len(problems):
+        lines.append(f"  … and {count - len(problems)} more")
     return "\n".join(lines)
 
 

@@ -28,6 +28,7 @@ from hmrc_sync.db.models import P60Record, PayslipRecord
 from hmrc_sync.errors import DatabaseError
 from hmrc_sync.payslips.csvfile import (
     CsvRows,
+    ProblemList,
     plural,
     problem_summary,
     read_p60_csv,
@@ -71,7 +72,7 @@ def import_payslips_csv(
     ``skip_bad``), so memory stays bounded by a batch and the import is still all or nothing."""
     moment = now or dt.datetime.now(dt.UTC)
     writer = _BatchWriter(moment, str(path.resolve()))
-    found = _Problems()
+    found = ProblemList()
     occurrences: Counter[tuple[str, dt.date]] = Counter()
     try:
         with Session(engine) as session, session.begin():
@@ -111,31 +112,7 @@ def import_payslips_csv(
 
 
 BATCH_ROWS = 500
-MAX_LISTED_PROBLEMS = 100
 _COMPARED = tuple(column for column in PAYSLIP_COLUMNS if column != "id")
-
-
-class _Problems:
-    """Every bad row counted; the first ``MAX_LISTED_PROBLEMS`` kept to show."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.listed: list[RowProblem] = []
-
-    def add(self, problems: Iterable[RowProblem]) -> None:
-        for problem in problems:
-            self.count += 1
-            if len(self.listed) < MAX_LISTED_PROBLEMS:
-                self.listed.append(problem)
-
-    def error(self, path: Path) -> PayslipFileError:
-        message = problem_summary(path, tuple(self.listed))
-        if self.count > len(self.listed):
-            message = message.replace(
-                f"{plural(len(self.listed), 'problem')};", f"{plural(self.count, 'problem')};", 1
-            )
-            message += f"\n  … and {self.count - len(self.listed)} more"
-        return PayslipFileError(message, tuple(self.listed))
 
 
 class _BatchWriter:

@@ -16,7 +16,8 @@ from hmrc_sync.db.engine import make_engine, upgrade
 from hmrc_sync.db.models import PayslipRecord
 from hmrc_sync.errors import ExitCode
 from hmrc_sync.payslips import PayslipFileError, import_payslips_csv, read_payslips_csv
-from hmrc_sync.payslips.importer import BATCH_ROWS, MAX_LISTED_PROBLEMS
+from hmrc_sync.payslips.csvfile import MAX_LISTED_PROBLEMS
+from hmrc_sync.payslips.importer import BATCH_ROWS
 
 HEADER = "pay_date,employer,gross_pay,income_tax,national_insurance,tax_period,other_deductions"
 NOW = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
@@ -159,3 +160,18 @@ def test_a_huge_paperless_doc_id_exits_2(sqlite_url: str, tmp_path: Path) -> Non
     assert result.exit_code == ExitCode.CONFIGURATION, result.output
     assert "line 2, paperless_doc_id" in result.output
     assert "Traceback" not in result.output
+
+
+def test_dry_run_reads_every_row_and_counts_beyond_the_listed_problems(tmp_path: Path) -> None:
+    rows = [_row(day) for day in range(20)] + [
+        _row(day, gross_pay="x") for day in range(MAX_LISTED_PROBLEMS + 5)
+    ]
+    path = _write_bytes(tmp_path, [HEADER.encode(), *(row.encode() for row in rows)])
+    refused = CliRunner().invoke(cli, ["payslips", "import", "--dry-run", str(path)])
+    assert refused.exit_code == ExitCode.CONFIGURATION
+    assert f"{MAX_LISTED_PROBLEMS + 5} problems; nothing was read" in refused.output
+    assert "… and 5 more" in refused.output
+    skipped = CliRunner().invoke(cli, ["payslips", "import", "--dry-run", "--skip-bad", str(path)])
+    assert skipped.exit_code == 0, skipped.output
+    assert "would import 20 payslips (dry run: nothing changed)" in skipped.stdout
+    assert "… and 5 more" in skipped.stderr
