@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hmrc_sync.db.base import POSTGRES_SCHEMA
 from hmrc_sync.db.models import TaxYearSnapshot
-from hmrc_sync.db.urls import mask_database_url, scrub
+from hmrc_sync.db.urls import is_secret_key, mask_database_url, scrub
 from hmrc_sync.errors import ConfigurationError, DatabaseError
 
 if TYPE_CHECKING:  # alembic is imported only by the functions that use it
@@ -104,10 +104,26 @@ def make_engine(raw_url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _prepare_sqlite)
         event.listen(engine, "begin", _begin_immediate)
     else:
+        url, kwargs = _secrets_to_connect_args(url, kwargs)
         engine = create_engine(url, pool_pre_ping=True, **kwargs)
         event.listen(engine, "connect", _prepare_postgres)
     _AS_WRITTEN[engine] = raw_url
     return engine
+
+
+def _secrets_to_connect_args(url: URL, kwargs: dict[str, Any]) -> tuple[URL, dict[str, Any]]:
+    """Move secret query values (``?password=``, ``?sslpassword=``) out of the URL into the
+    driver's connect arguments, so that the engine's URL, and its repr, never hold them
+    (SQLAlchemy hides only the userinfo password)."""
+    secret = [key for key in url.query if is_secret_key(key)]
+    if not secret:
+        return url, kwargs
+    moved = {}
+    for key in secret:
+        value = url.query[key]
+        moved[key] = value[-1] if isinstance(value, tuple) else value
+    connect_args = {**moved, **kwargs.get("connect_args", {})}
+    return url.difference_update_query(secret), {**kwargs, "connect_args": connect_args}
 
 
 def sqlite_file(raw_url: str) -> Path | None:

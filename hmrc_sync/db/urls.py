@@ -27,6 +27,11 @@ _SECRET_PAIR: Final = re.compile(
 _USERINFO: Final = re.compile(r"^(?P<user>[^:/@]*)(?::(?P<password>[^@]*))?@")
 
 
+def is_secret_key(key: str) -> bool:
+    """Whether a query-string key (``password``, ``sslpassword``, …) holds a secret."""
+    return _SECRET_KEY.search(unquote_plus(key)) is not None
+
+
 def _split(raw: str) -> tuple[str, str, str, str | None, str]:
     """``(scheme://, user, host/port/database, password or None, query)``."""
     scheme, separator, rest = raw.partition("://")
@@ -64,7 +69,7 @@ def mask_database_url(raw: str) -> str:
     shown = f"{prefix}{userinfo}{location}"
     if query:
         pairs = [
-            f"{key}={MASK}" if _SECRET_KEY.search(unquote_plus(key)) else f"{key}={value}"
+            f"{key}={MASK}" if is_secret_key(key) else f"{key}={value}"
             for key, value in _query_pairs(query)
         ]
         shown += "?" + "&".join(pairs)
@@ -97,7 +102,7 @@ def database_secrets(raw: str) -> list[str]:
     percent-decoded, longest first: what ``scrub`` removes from other text."""
     _prefix, _user, _location, password, query = _split(raw)
     values = [password] if password else []
-    values += [value for key, value in _query_pairs(query) if _SECRET_KEY.search(unquote_plus(key))]
+    values += [value for key, value in _query_pairs(query) if is_secret_key(key)]
     found = {form for value in values for form in (value, unquote_plus(value)) if form}
     return sorted(found, key=len, reverse=True)
 

@@ -50,3 +50,31 @@ def test_other_driver_text_is_kept_but_scrubbed() -> None:
     assert "s3cret" not in error.message
     assert "LINE 2" not in error.message
     assert "param-value-7" not in error.message, "never the statement's parameters"
+
+
+def test_secret_query_values_leave_the_engine_url_for_the_driver() -> None:
+    from sqlalchemy import event
+
+    from hmrc_sync.db.engine import engine_url, make_engine
+
+    raw = "postgresql://hmrc:userinfo-pw@127.0.0.1:1/hmrc?sslpassword=ssl-pw&password=q-pw&connect_timeout=1"
+    engine = make_engine(raw)
+    assert "q-pw" not in repr(engine)
+    assert "ssl-pw" not in repr(engine)
+    assert "userinfo-pw" not in repr(engine)
+    assert engine.url.query == {"connect_timeout": "1"}
+    assert engine_url(engine) == raw, "messages start from the URL as written"
+    seen: dict[str, object] = {}
+
+    @event.listens_for(engine, "do_connect")
+    def capture(
+        _dialect: object, _record: object, _args: object, params: dict[str, object]
+    ) -> None:
+        seen.update(params)
+        raise ConnectionRefusedError("stop here")
+
+    with pytest.raises(ConnectionRefusedError):
+        engine.connect()
+    assert seen["password"] == "q-pw", "the driver still gets them"
+    assert seen["sslpassword"] == "ssl-pw"
+    engine.dispose()
