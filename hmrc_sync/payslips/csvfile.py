@@ -187,28 +187,32 @@ def scan_csv(
 
 
 MAX_LINE_BYTES: Final = 1_048_576
+_CHUNK_BYTES: Final = 65_536
+_LINE_END: Final = re.compile(rb"\r\n|\r|\n")
 _TOO_MANY_VALUES: Final = "has more values than the header"
 
 
 class _Lines:
     """The file's physical lines decoded as UTF-8, one at a time, counted: so that a bad byte
-    is reported on its own line (a text stream decodes whole blocks and fails ahead)."""
+    is reported on its own line (a text stream decodes whole blocks and fails ahead). A line
+    ends at ``\\n``, ``\\r\\n`` or a lone ``\\r`` (old Mac spreadsheets), as in a text file."""
 
     def __init__(self, handle: BinaryIO, path: Path) -> None:
         self._handle = handle
         self._path = path
+        self._buffer = b""
+        self._start = 0  # where the next line begins in the buffer
+        self._eof = False
         self.number = 0
 
     def __iter__(self) -> _Lines:
         return self
 
     def __next__(self) -> str:
-        raw = self._handle.readline(MAX_LINE_BYTES + 1)
+        raw = self._raw_line()
         if not raw:
             raise StopIteration
         self.number += 1
-        if len(raw) > MAX_LINE_BYTES:
-            raise self.unreadable(f"the line is longer than {MAX_LINE_BYTES} bytes")
         if self.number == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8) :]  # spreadsheet programs write one
         try:
@@ -218,6 +222,26 @@ class _Lines:
                 f"byte 0x{raw[exc.start]:02x} (byte {exc.start + 1} of the line) is not UTF-8 "
                 'text; save the file as UTF-8 ("CSV UTF-8" in a spreadsheet) and import again'
             ) from None
+
+    def _raw_line(self) -> bytes:
+        while True:
+            found = _LINE_END.search(self._buffer, self._start)
+            # A CR at the very end of the buffer may be half of a CRLF: read on first.
+            if found and (found.end() < len(self._buffer) or found.group() != b"\r" or self._eof):
+                line = self._buffer[self._start : found.end()]
+                self._start = found.end()
+                return line
+            if len(self._buffer) - self._start > MAX_LINE_BYTES:
+                self.number += 1
+                raise self.unreadable(f"the line is longer than {MAX_LINE_BYTES} bytes")
+            if self._eof:
+                line = self._buffer[self._start :]
+                self._buffer, self._start = b"", 0
+                return line
+            chunk = self._handle.read(_CHUNK_BYTES)
+            self._eof = not chunk
+            self._buffer = self._buffer[self._start :] + chunk
+            self._start = 0
 
     def unreadable(self, why: str) -> PayslipFileError:
         problem = RowProblem(self.number, None, why)

@@ -175,3 +175,16 @@ def test_dry_run_reads_every_row_and_counts_beyond_the_listed_problems(tmp_path:
     assert skipped.exit_code == 0, skipped.output
     assert "would import 20 payslips (dry run: nothing changed)" in skipped.stdout
     assert "… and 5 more" in skipped.stderr
+
+
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n", b"\r"], ids=["LF", "CRLF", "CR"])
+def test_every_line_ending_counts_lines_alike(tmp_path: Path, ending: bytes) -> None:
+    # Enough rows that lines and CRLF pairs straddle the reader's 64 KiB blocks.
+    rows = [_row(day, employer=f"Employer {day}") for day in range(2000)]
+    rows[1500] = _row(1500, gross_pay="bad")
+    path = tmp_path / "slips.csv"
+    path.write_bytes(ending.join([HEADER.encode(), *(row.encode() for row in rows)]) + ending)
+    read = read_payslips_csv(path)
+    assert [(problem.line, problem.column) for problem in read.problems] == [(1502, "gross_pay")]
+    assert len(read.rows) == 1999
+    assert read.rows[-1][0] == 2001
