@@ -13,7 +13,7 @@ from typing import Any, Final
 import click
 
 from hmrc_sync import __version__
-from hmrc_sync.commands.exits import exit_with_error
+from hmrc_sync.commands.exits import DATABASE_URL_META, exit_with_error
 from hmrc_sync.errors import DatabaseError, HmrcSyncError, TokenStoreError
 
 # Each command is imported only when it runs (or when its own --help is asked for): listing
@@ -170,10 +170,16 @@ class HmrcSyncGroup(click.Group):
 
 
 def _infrastructure_error(error: Exception) -> HmrcSyncError | None:
-    """A database or Vault failure that escaped the services, as a clean error (no driver
-    text: it may hold the connection string). Told apart by module, so that a plain
-    ``--help`` (click ends it with an exception too) imports no database driver."""
+    """A database or Vault failure that escaped the services, as a clean error (the driver's
+    text only scrubbed of the URL's secrets). Told apart by module, so that a plain ``--help``
+    (click ends it with an exception too) imports no database driver."""
     if type(error).__module__.startswith("sqlalchemy"):
+        context = click.get_current_context(silent=True)
+        raw_url = context.meta.get(DATABASE_URL_META) if context is not None else None
+        if isinstance(raw_url, str):
+            from hmrc_sync.db.engine import database_error
+
+            return database_error(error, raw_url, "running the command")
         return DatabaseError(
             f"the database failed ({type(error).__name__}); check HMRC_SYNC_DATABASE_URL and "
             "that the database is up and migrated (`hmrc-sync migrate`), then run again"

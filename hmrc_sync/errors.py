@@ -10,6 +10,8 @@ same). Every error the user can see derives from ``HmrcSyncError`` and carries i
     │   └── ProductionRefused          a Phase 1 script pointed at HMRC production (exit 7;
     │                                  in hmrc_sync.oauth.headless)
     ├── BrowserDataError               a browser sent no fraud-header data (exit 2; hmrc_sync.app)
+    ├── PayslipFileError               a payslip or P60 file or table has bad rows (exit 2;
+    │                                  hmrc_sync.payslips.model)
     ├── DatabaseError                  the database cannot be reached or migrated
     ├── TokenStoreError                the token store cannot be read or written
     │   └── TokenConflictError         compare-and-set lost: another process wrote first

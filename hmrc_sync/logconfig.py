@@ -17,6 +17,7 @@ from contextlib import contextmanager
 
 from pydantic import SecretStr
 
+from hmrc_sync.db.urls import database_secrets
 from hmrc_sync.settings import LogFormat, LogLevel, Settings
 
 _LEVELS: dict[LogLevel, int] = {
@@ -99,7 +100,9 @@ def settings_secrets(settings: Settings) -> list[str]:
         settings.admin_token,
         settings.vault_token,
     ]
-    return [value.get_secret_value() for value in values if value is not None]
+    return [value.get_secret_value() for value in values if value is not None] + (
+        database_secrets(settings.database_url)
+    )
 
 
 def uses_json(settings: Settings) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from enum import StrEnum
 from ipaddress import ip_address, ip_network
@@ -24,6 +24,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError
 
 from hmrc_sync.client.endpoints import INDIVIDUAL_APIS
+from hmrc_sync.db.urls import database_url_problem, mask_database_url
 from hmrc_sync.errors import ConfigurationError
 
 ENV_PREFIX: Final = "HMRC_SYNC_"
@@ -124,6 +125,8 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         extra="ignore",
         frozen=True,
+        # A rejected value never reaches an error message (the database URL holds a password).
+        hide_input_in_errors=True,
     )
 
     # --- storage
@@ -200,7 +203,23 @@ class Settings(BaseSettings):
                 "must be a sqlite:///PATH or postgresql://USER@HOST/DB URL "
                 f"(got scheme {scheme or 'none'!r})"
             )
+        if (problem := database_url_problem(value)) is not None:
+            raise ValueError(problem)
         return absolute_sqlite_url(value)
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        """repr() and str() show the database URL masked (its password is a secret)."""
+        for name, value in super().__repr_args__():
+            yield name, mask_database_url(value) if name == "database_url" else value
+
+    @field_validator("api_base_url", "authorize_url")
+    @classmethod
+    def _check_http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if (problem := http_url_problem(value)) is not None:
+            raise ValueError(f"{value!r} {problem}")
+        return value
 
     @field_validator("admin_token", "webhook_token")
     @classmethod
@@ -262,6 +281,26 @@ class Settings(BaseSettings):
         if self.api_base_url:
             return f"{self.api_base_url.rstrip('/')}/oauth/authorize"
         return HMRC_AUTHORIZE_HOSTS[self.environment]
+
+
+def http_url_problem(value: str) -> str | None:
+    """What keeps ``value`` from being an http(s) URL with a host, or None."""
+    from urllib.parse import urlsplit
+
+    if any(character.isspace() for character in value):
+        return "contains a space; write the URL without spaces (e.g. http://127.0.0.1:9090)"
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https"):
+        return "must start with http:// or https:// (e.g. https://test-api.service.hmrc.gov.uk)"
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if port == -1:
+        return "has a port that is not a number from 0 to 65535 (e.g. http://127.0.0.1:9090)"
+    if not parts.hostname:
+        return "has no host; write it as http(s)://HOST[:PORT]"
+    return None
 
 
 def absolute_sqlite_url(url: str) -> str:
@@ -345,6 +384,8 @@ def _variable_name(loc: tuple[int | str, ...]) -> str:
     field = str(loc[0]) if loc else "?"
     if field in ("vault_addr", "vault_token", "vault_k8s_role"):
         return field.upper()
+    if field == "database_url":  # the commands' --database-url sets it too
+        return f"{ENV_PREFIX}DATABASE_URL (or --database-url)"
     return f"{ENV_PREFIX}{field.upper()}"
 
 

@@ -67,7 +67,12 @@ def make_container(database_url: str | None = None, **overrides: Any) -> Contain
 
     if database_url:
         overrides["database_url"] = database_url
-    return bootstrap(configured_settings(**overrides))
+    settings = configured_settings(**overrides)
+    if (context := click.get_current_context(silent=True)) is not None:
+        from hmrc_sync.commands.exits import DATABASE_URL_META
+
+        context.meta[DATABASE_URL_META] = settings.database_url
+    return bootstrap(settings)
 
 
 def configured_settings(**overrides: Any) -> Settings:

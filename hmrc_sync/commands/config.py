@@ -13,14 +13,14 @@ import click
 def _shown(name: str, value: Any) -> str:
     from pydantic import SecretStr
 
-    from hmrc_sync.db.engine import mask_url
+    from hmrc_sync.db.urls import mask_database_url
 
     if value is None or value == ():
         return "(not set)"
     if isinstance(value, SecretStr):
         return "********" if value.get_secret_value() else "(empty)"
     if name == "database_url":
-        return mask_url(str(value))
+        return mask_database_url(str(value))
     if isinstance(value, tuple):
         return " ".join(str(item) for item in value)
     if isinstance(value, Path | str):

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-if TYPE_CHECKING:
-    from hmrc_sync.bootstrap import Container
-
 from hmrc_sync.commands.common import database_option, make_container, readable_time
 from hmrc_sync.errors import ExitCode
+
+if TYPE_CHECKING:
+    from hmrc_sync.bootstrap import Container
 
 
 @click.command()
@@ -28,7 +28,8 @@ def migrate(database_url: str | None) -> None:
     Example:
       hmrc-sync migrate
     """
-    from hmrc_sync.db.engine import current_revision, head_revision, mask_url, upgrade
+    from hmrc_sync.db.engine import current_revision, head_revision, upgrade
+    from hmrc_sync.db.urls import mask_database_url
 
     container = make_container(database_url)
     try:
@@ -37,7 +38,7 @@ def migrate(database_url: str | None) -> None:
         after = current_revision(container.engine)
     finally:
         container.close()
-    target = mask_url(container.settings.database_url)
+    target = mask_database_url(container.settings.database_url)
     if before == after:
         click.echo(f"Database {target} is already at revision {after} (head {head_revision()}).")
     else:
@@ -60,15 +61,16 @@ def status(as_json: bool, database_url: str | None) -> None:
     from hmrc_sync.db.engine import (
         current_revision,
         head_revision,
-        mask_url,
+        require_sqlite_location,
         snapshot_count,
         sqlite_file,
     )
+    from hmrc_sync.db.urls import mask_database_url
 
     container = make_container(database_url)
     url = container.settings.database_url
     state: dict[str, object] = {
-        "database": mask_url(url),
+        "database": mask_database_url(url),
         "exists": True,
         "revision": None,
         "head": head_revision(),
@@ -79,6 +81,7 @@ def status(as_json: bool, database_url: str | None) -> None:
     }
     try:
         if (path := sqlite_file(url)) is not None and not path.exists():
+            require_sqlite_location(path)
             state["exists"] = False  # a read-only command never creates the database
         else:
             state["revision"] = current_revision(container.engine)

@@ -9,7 +9,7 @@ import click
 
 from hmrc_sync.client.endpoints import ApiName
 from hmrc_sync.commands.common import command_log_level
-from hmrc_sync.db.engine import mask_url
+from hmrc_sync.db.urls import mask_database_url
 from hmrc_sync.reconcile.report import as_table
 from hmrc_sync.settings import LogLevel
 from hmrc_sync.sync.snapshots import availability_map, latest_snapshots
@@ -86,9 +86,9 @@ def demo(database_url: str | None, reset: bool) -> None:
     try:
         report = result.report
         click.echo("")
+        shown = mask_database_url(container.settings.database_url)
         click.echo(
-            f"Demo data (not your real database): {mask_url(container.settings.database_url)}; "
-            f"grant in {container.settings.token_file}"
+            f"Demo data (not your real database): {shown}; grant in {container.settings.token_file}"
         )
         click.echo("Remove it with: hmrc-sync demo --reset")
         with container.sessions() as session:

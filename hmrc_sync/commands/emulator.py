@@ -30,10 +30,10 @@ from hmrc_sync.emulator.config import (
 from hmrc_sync.emulator.data.catalogue import APIS
 from hmrc_sync.emulator.data.identifiers import new_password
 from hmrc_sync.emulator.data.starter import starter_user
-from hmrc_sync.emulator.engine.persistence import read_seed
+from hmrc_sync.emulator.engine.persistence import SeedError, read_seed
 from hmrc_sync.emulator.engine.seeding import apply_seed
 from hmrc_sync.emulator.engine.state import Emulator
-from hmrc_sync.errors import HmrcSyncError
+from hmrc_sync.errors import ConfigurationError, HmrcSyncError
 
 
 class _EmulatorGroup(click.Group):
@@ -427,6 +427,11 @@ def emulator_command(ctx: click.Context, /, **given: Any) -> None:
     try:
         app, application = build(options)
         users = ready_users(app, options)
+    except SeedError as error:
+        raise ConfigurationError(
+            f"the seed file {options.config.seed_file} (--seed): {error}; fix it (its format: "
+            "docs/emulator-seed.md) and start again"
+        ) from None
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     click.echo(banner(options, application, users))

@@ -10,6 +10,10 @@ import click
 
 from hmrc_sync.errors import HmrcSyncError
 
+# Where a command leaves the database URL it uses (click's ``Context.meta``), so that a
+# database failure escaping it can name that URL, masked.
+DATABASE_URL_META = "hmrc_sync.database_url"
+
 
 def exit_with_error(error: HmrcSyncError) -> NoReturn:
     click.echo(f"Error: {error.message}", err=True)

@@ -110,22 +110,35 @@ def import_file(
 
 
 def _dry_run(file: Path, is_p60: bool, skip_bad: bool) -> None:
-    from hmrc_sync.payslips.csvfile import read_p60_csv, read_payslips_csv
+    """Read and check ``file`` one row at a time (no database), then say what it holds."""
+    from hmrc_sync.payslips.csvfile import ProblemList, problem_summary, scan_csv, scan_payslips_csv
+    from hmrc_sync.payslips.model import PayslipFileError
+    from hmrc_sync.payslips.rows import P60_COLUMNS, P60_IGNORED, P60_REQUIRED, p60_from_row
 
-    read = read_p60_csv(file) if is_p60 else read_payslips_csv(file)
-    if read.problems and not skip_bad:
-        read.raise_for_problems()
+    scanned = (
+        scan_csv(file, P60_COLUMNS, P60_REQUIRED, P60_IGNORED, p60_from_row)
+        if is_p60
+        else scan_payslips_csv(file)
+    )
     kind = "P60" if is_p60 else "payslip"
-    per_year: Counter[tuple[str, str]] = Counter(
-        (item.tax_year.hmrc, item.employer or "(employer not named)") for item in read.items
-    )
-    click.echo(
-        f"{file.name}: would import {plural(len(read.items), kind)} (dry run: nothing changed)"
-    )
+    per_year: Counter[tuple[str, str]] = Counter()
+    found = ProblemList()
+    for row in scanned:
+        if row.line == 1 and row.problems:
+            raise PayslipFileError(problem_summary(file, row.problems), row.problems)
+        found.add(row.problems)
+        if row.item is not None:
+            per_year[(row.item.tax_year.hmrc, row.item.employer or "(employer not named)")] += 1
+    if found.count and not skip_bad:
+        raise found.error(file)
+    total = sum(per_year.values())
+    click.echo(f"{file.name}: would import {plural(total, kind)} (dry run: nothing changed)")
     for (year, employer), count in sorted(per_year.items()):
         click.echo(f"  {year}  {employer}: {plural(count, kind)}")
-    for problem in read.problems:
+    for problem in found.listed:
         click.echo(f"  would skip {problem}", err=True)
+    if found.count > len(found.listed):
+        click.echo(f"  … and {found.count - len(found.listed)} more", err=True)
 
 
 @payslips.command("list")

@@ -25,7 +25,8 @@ from pydantic import SecretStr
 
 from hmrc_sync.bootstrap import Container, bootstrap
 from hmrc_sync.client.ratelimit import RateLimiter
-from hmrc_sync.db.engine import mask_url, upgrade
+from hmrc_sync.db.engine import upgrade
+from hmrc_sync.db.urls import mask_database_url
 from hmrc_sync.demo.sample_payslips import SampleYear, sample_year, write_payslips_csv
 from hmrc_sync.emulator import driver
 from hmrc_sync.emulator.app import create_emulator_app
@@ -228,7 +229,7 @@ def run_demo(
     today_date = today or dt.datetime.now(dt.UTC).date()
     years = demo_years(today_date)
     base = demo_settings(database_url)
-    progress(f"Demo data goes to {mask_url(base.database_url)} (not your real database)")
+    progress(f"Demo data goes to {mask_database_url(base.database_url)} (not your real database)")
     progress("Starting the HMRC emulator on a loopback port")
     # The test-support calls count against the application's 3 requests/second too, so they
     # take turns with the sync through one limiter.
@@ -253,7 +254,7 @@ def run_demo(
                 }
             )
             container = bootstrap(settings, rate_limiter=limiter)
-            progress(f"Migrating {settings.database_url}")
+            progress(f"Migrating {mask_database_url(settings.database_url)}")
             upgrade(container.engine)
             _grant_access(container, http, user, progress)
         _import_payslips(container, today_date, progress)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Final, Protocol
 
 from filelock import FileLock, Timeout
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
@@ -79,7 +79,10 @@ def postgres_lock(
     engine: Engine, key: int = REFRESH_LOCK_KEY, timeout_s: float = 120
 ) -> LockFactory:
     """``pg_advisory_lock(key)`` on a dedicated, unpooled connection with keepalives."""
-    lock_engine = create_engine(engine.url, poolclass=NullPool, connect_args=dict(KEEPALIVES))
+    from hmrc_sync.db.engine import engine_url, make_engine
+
+    # From the URL as written: the engine's own URL has lost its secret query values.
+    lock_engine = make_engine(engine_url(engine), poolclass=NullPool, connect_args=dict(KEEPALIVES))
 
     @contextmanager
     def hold() -> Iterator[HeldLock | None]:

@@ -34,6 +34,7 @@ from pydantic import SecretStr
 from hmrc_sync.errors import (
     AuthorisationError,
     ConfigurationError,
+    HmrcSyncError,
     HmrcUnavailable,
     ReauthorisationRequired,
     TokenConflictError,
@@ -318,7 +319,7 @@ class TokenManager:
 
     def _persist(self, current: Versioned[TokenRecord], record: TokenRecord) -> None:
         """Write the new pair before it is used: retried, else kept in the recovery file."""
-        failure: TokenStoreError | None = None
+        failure: HmrcSyncError | None = None
         for attempt in range(self._write_attempts):
             try:
                 self._store.write(record, expected_version=current.version)
@@ -331,7 +332,7 @@ class TokenManager:
                     "the new pair was kept in the recovery file and the next run uses it; "
                     "run `hmrc-sync auth status`"
                 ) from None
-            except TokenStoreError as exc:
+            except (TokenStoreError, ConfigurationError) as exc:  # a path gone unwritable too
                 failure = exc
                 log.warning("could not save the refreshed token (attempt %d)", attempt + 1)
                 self._sleep(0.2 * (attempt + 1))

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Final
 
-from hmrc_sync.errors import HmrcSyncError
+from hmrc_sync.errors import ExitCode, HmrcSyncError
 from hmrc_sync.taxyear import TaxYear
 
 ZERO: Final = Decimal("0.00")
@@ -29,8 +29,10 @@ DIRECTOR_NI_METHODS: Final = ("standard_annual", "alternative")
 
 
 class PayslipFileError(HmrcSyncError):
-    """A payslip or P60 file (or table) has rows that cannot be read; ``problems`` lists them."""
+    """A payslip or P60 file (or table) has rows that cannot be read; ``problems`` lists them.
+    Bad input, so exit 2 like any malformed input."""
 
+    exit_code = ExitCode.CONFIGURATION
     default_message = "the payslip data has errors"
 
     def __init__(self, message: str | None = None, problems: tuple[RowProblem, ...] = ()) -> None:

@@ -29,6 +29,11 @@ Problems = list[tuple[str | None, str]]
 
 # Money is stored as NUMERIC(12,2): at most 10 digits before the point and 2 after.
 _MAX_MONEY: Final = Decimal("9999999999.99")
+# other_deductions is one flat object of label: amount, and small.
+MAX_DEDUCTIONS_TEXT: Final = 10_000  # characters of its JSON
+MAX_DEDUCTIONS: Final = 100  # labels
+MAX_LABEL: Final = 100  # characters in one label
+_FLAT_OBJECT: Final = 'a flat JSON object of label: amount such as {"Season Ticket Loan": 120.00}'
 
 PAYSLIP_REQUIRED: Final = ("pay_date", "gross_pay", "income_tax", "national_insurance")
 PAYSLIP_MONEY_OPTIONAL: Final = (
@@ -127,7 +132,7 @@ def parse_money(value: object) -> Decimal:
     elif isinstance(value, str):
         amount = _money_from_text(value.strip())
     else:
-        raise _Bad(f"{value!r} is not an amount")
+        raise _Bad(f"a {type(value).__name__} is not an amount")
     if not amount.is_finite():
         raise _Bad(f"{value!r} is not a finite amount")
     if abs(amount) > _MAX_MONEY:
@@ -224,19 +229,55 @@ parse_director_method = _choice("directors' NI method", DIRECTOR_NI_METHODS)
 
 
 def parse_deductions(value: object) -> tuple[tuple[str, Decimal], ...]:
+    """``other_deductions``: one flat JSON object of label: amount (text from a CSV, or the
+    decoded document from payslip-ingest's table), bounded in size and never nested."""
     document = value
     if isinstance(value, str):
+        if len(value) > MAX_DEDUCTIONS_TEXT:
+            raise _Bad(f"is longer than {MAX_DEDUCTIONS_TEXT} characters; write {_FLAT_OBJECT}")
+        if json_depth(value) > 1:
+            raise _Bad(f"is nested (an object or list inside another); write {_FLAT_OBJECT}")
         try:
             document = json.loads(value)
-        except json.JSONDecodeError:
-            raise _Bad('is not a JSON object such as {"Season Ticket Loan": 120.00}') from None
+        except (json.JSONDecodeError, RecursionError):
+            raise _Bad(f"is not {_FLAT_OBJECT}") from None
     if not isinstance(document, Mapping):
-        raise _Bad("is not a JSON object of label: amount")
+        raise _Bad(f"is not {_FLAT_OBJECT}")
+    if len(document) > MAX_DEDUCTIONS:
+        raise _Bad(f"has {len(document)} labels; at most {MAX_DEDUCTIONS} are read")
     pairs = []
     for label, amount in document.items():
+        shown = str(label)[:MAX_LABEL]
+        if not isinstance(label, str) or len(label) > MAX_LABEL:
+            raise _Bad(f"the label {shown!r}… is longer than {MAX_LABEL} characters")
+        if not isinstance(amount, str | int | float | Decimal) or isinstance(amount, bool):
+            raise _Bad(f"the amount for {shown!r} is not a number (nested values are not read)")
         money = parse_money(str(amount) if isinstance(amount, float) else amount)
-        pairs.append((str(label), money))
+        pairs.append((label, money))
     return tuple(sorted(pairs))
+
+
+def json_depth(text: str) -> int:
+    """How deeply ``text``'s JSON nests objects and lists (0 for a scalar), found without
+    parsing it (a parser recurses once per level)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for character in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif character == "\\":
+                escaped = True
+            elif character == '"':
+                in_string = False
+        elif character == '"':
+            in_string = True
+        elif character in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character in "]}":
+            depth -= 1
+    return deepest
 
 
 class _Reader:

@@ -172,7 +172,7 @@ class PayslipIngestSource:
                     raise DatabaseError(
                         f"{self._schema}.{table} has no column(s) {', '.join(missing)}"
                     )
-                columns = [c for c in ("id", *known) if c in present]
+                columns = [_selected(c) for c in ("id", *known) if c in present]
                 sql = f"SELECT {', '.join(columns)} FROM {qualified}"  # noqa: S608 - names checked
                 params: dict[str, Any] = {}
                 if tax_years is not None:
@@ -189,9 +189,17 @@ class PayslipIngestSource:
         except SQLAlchemyError as exc:
             original = getattr(exc, "orig", None) or exc
             first_line = str(original).strip().splitlines()[0] if str(original).strip() else ""
-            raise DatabaseError(
-                f"cannot read {self._schema}.{table}: {first_line or exc.__class__.__name__}"
-            ) from None
+            from hmrc_sync.db.engine import engine_url
+            from hmrc_sync.db.urls import scrub
+
+            said = scrub(first_line, engine_url(self._engine)) or exc.__class__.__name__
+            raise DatabaseError(f"cannot read {self._schema}.{table}: {said}") from None
+
+
+def _selected(column: str) -> str:
+    """A JSON column is read as its text, so that ``parse_deductions`` bounds its size and
+    nesting before anything parses it (the driver's own parser recurses once per level)."""
+    return f"{column}::text AS {column}" if column == "other_deductions" else column
 
 
 class CsvSource:

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import shlex
@@ -24,7 +25,12 @@ from typing import Final
 
 import filelock
 
-from hmrc_sync.errors import TokenConflictError, TokenStoreError
+from hmrc_sync.errors import (
+    ConfigurationError,
+    HmrcSyncError,
+    TokenConflictError,
+    TokenStoreError,
+)
 from hmrc_sync.tokenstore.base import Versioned
 from hmrc_sync.tokenstore.codec import RecordFormatError, record_from_json, record_to_json
 from hmrc_sync.tokenstore.record import TokenRecord
@@ -33,6 +39,14 @@ FILE_MODE: Final = 0o600
 DIRECTORY_MODE: Final = 0o700
 _FORBIDDEN_BITS: Final = 0o077
 DEFAULT_LOCK_TIMEOUT_SECONDS: Final = 30.0
+# OS errors that mean the configured path cannot hold the token file at all.
+_PATH_ERRNOS: Final = frozenset(
+    {errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.EPERM, errno.EROFS, errno.ENAMETOOLONG}
+)
+_CHOOSE_ANOTHER: Final = (
+    "set HMRC_SYNC_TOKEN_FILE to a file in a directory hmrc-sync can write (or fix that "
+    "directory's permissions)"
+)
 
 
 def _version_of(raw: bytes) -> str:
@@ -151,12 +165,14 @@ class FileTokenStore:
             directory.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
             os.chmod(directory, DIRECTORY_MODE)
         except OSError as exc:
-            raise TokenStoreError(
-                f"could not create the token directory {directory}: {exc.strerror}"
+            raise ConfigurationError(
+                f"HMRC_SYNC_TOKEN_FILE: cannot create the token directory {directory} "
+                f"({exc.strerror or type(exc).__name__}); {_CHOOSE_ANOTHER}"
             ) from None
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
+        self._create_lock_file()
         lock = filelock.FileLock(self._lock_path, mode=FILE_MODE, timeout=self._lock_timeout)
         try:
             lock.acquire()
@@ -171,6 +187,21 @@ class FileTokenStore:
             yield
         finally:
             lock.release()
+
+    def _create_lock_file(self) -> None:
+        """Create the lock file once, so that a place where no file can be made is said at
+        once (filelock would wait out its timeout, as if another process held the lock)."""
+        if self._lock_path.exists():
+            return
+        try:
+            os.close(os.open(self._lock_path, os.O_WRONLY | os.O_CREAT, FILE_MODE))
+        except OSError as exc:
+            if exc.errno == errno.ENOENT:  # the directory is there but takes no new file
+                raise ConfigurationError(
+                    f"HMRC_SYNC_TOKEN_FILE: cannot create the lock file {self._lock_path} "
+                    f"({exc.strerror}); {_CHOOSE_ANOTHER}"
+                ) from None
+            raise self._os_error("lock", exc) from None
 
     def _replace(self, payload: bytes) -> None:
         directory = self._path.parent
@@ -207,6 +238,13 @@ class FileTokenStore:
         finally:
             os.close(fd)
 
-    def _os_error(self, action: str, exc: OSError) -> TokenStoreError:
+    def _os_error(self, action: str, exc: OSError) -> HmrcSyncError:
+        """A setting's fault (a path that cannot be a writable file) is a ConfigurationError
+        naming HMRC_SYNC_TOKEN_FILE; anything else a TokenStoreError."""
         reason = exc.strerror or type(exc).__name__
+        if exc.errno in _PATH_ERRNOS:
+            return ConfigurationError(
+                f"HMRC_SYNC_TOKEN_FILE: cannot {action} the token file {self._path} ({reason}); "
+                f"{_CHOOSE_ANOTHER}"
+            )
         return TokenStoreError(f"could not {action} the token file {self._path}: {reason}")

@@ -48,7 +48,7 @@ def read_seed(path: Path) -> dict[str, Any]:
     try:
         data = jsonio.loads(path.read_bytes())
     except (OSError, jsonio.JsonError) as error:
-        raise SeedError(f"cannot read seed file {path}: {error}") from None
+        raise SeedError(f"cannot read it: {error}") from None
     if not isinstance(data, dict):
-        raise SeedError(f"seed file {path} must hold a JSON object")
+        raise SeedError("the file must hold a JSON object with applications and users")
     return data

@@ -11,7 +11,7 @@ both. A user whose ``userId`` is already in the state is skipped, so ``--seed`` 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from hmrc_sync.emulator.config import application_from_json
 from hmrc_sync.emulator.data.catalogue import ANNUAL_SUMMARY_APIS, EMPLOYMENTS_INCOME
@@ -32,16 +32,143 @@ def iso_date(text: Any) -> date | None:
 
 
 def apply_seed(emulator: Emulator, seed: dict[str, Any]) -> None:
+    """Apply ``seed`` after checking its shape: a mistake raises ``SeedError`` naming its
+    place (``users[0].taxYears.2024-25.employers[1]: ...``) before anything is applied."""
+    found = seed_problems(seed)
+    if found:
+        more = f" (and {len(found) - MAX_PROBLEMS} more)" if len(found) > MAX_PROBLEMS else ""
+        raise SeedError("; ".join(found[:MAX_PROBLEMS]) + more)
+    where = "seed file"
     try:
-        for item in seed.get("applications", []):
+        for index, item in enumerate(seed.get("applications", [])):
+            where = f"applications[{index}]"
             application = application_from_json(item)
             emulator.applications[application.client_id] = application
         for index, user_seed in enumerate(seed.get("users", [])):
-            _seed_user(emulator, user_seed, f"users[{index}]")
+            where = f"users[{index}]"
+            _seed_user(emulator, user_seed, where)
     except (KeyError, TypeError, ValueError) as error:
         if isinstance(error, SeedError):
             raise
-        raise SeedError(f"seed file: {error}") from None
+        reason = f"missing {error}" if isinstance(error, KeyError) else str(error)
+        raise SeedError(f"{where}: {reason}") from None
+
+
+MAX_PROBLEMS: Final = 10
+_APPLICATION_KEYS: Final = {
+    "clientId": "text",
+    "clientSecret": "text",
+    "redirectUris": "texts",
+    "subscriptions": "texts",
+    "name": "text",
+}
+_USER_KEYS: Final = {
+    "userId": "text",
+    "password": "text",
+    "serviceNames": "texts",
+    "saUtr": "text",
+    "nino": "text",
+    "mtdItId": "text",
+    "firstName": "text",
+    "lastName": "text",
+    "taxYears": "object",
+    "grants": "list",
+}
+_GRANT_KEYS: Final = {
+    "clientId": "text",
+    "scopes": "texts",
+    "refreshToken": "text",
+    "accessToken": "text",
+}
+_YEAR_KEYS: Final = {
+    "scenario": "text",
+    "employers": "list",
+    "availability": "object",
+    EMPLOYMENTS_INCOME: "object",
+    **dict.fromkeys(ANNUAL_SUMMARY_APIS, "any"),
+}
+_KIND_NAMES: Final = {
+    "text": "text",
+    "texts": "a list of text",
+    "object": "a JSON object",
+    "list": "a list",
+}
+
+
+def _fits(kind: str, value: Any) -> bool:
+    if kind == "text":
+        return isinstance(value, str)
+    if kind == "texts":
+        return isinstance(value, list) and all(isinstance(item, str) for item in value)
+    if kind == "object":
+        return isinstance(value, dict)
+    if kind == "list":
+        return isinstance(value, list)
+    return True
+
+
+def seed_problems(seed: Any) -> list[str]:
+    """Every place where ``seed`` does not have the documented shape (docs/emulator-seed.md):
+    unknown keys, wrong types, missing credentials, tax years and dates that do not parse."""
+    if not isinstance(seed, dict):
+        return ["the file must hold a JSON object with applications and users"]
+    found = _keys(seed, {"applications": "list", "users": "list"}, "")
+    for index, item in enumerate(_list(seed.get("applications"))):
+        where = f"applications[{index}]"
+        found += _keys(item, _APPLICATION_KEYS, where, required=("clientId", "clientSecret"))
+    for index, user in enumerate(_list(seed.get("users"))):
+        found += _user_problems(user, f"users[{index}]")
+    return found
+
+
+def _user_problems(user: Any, where: str) -> list[str]:
+    found = _keys(user, _USER_KEYS, where)
+    if not isinstance(user, dict):
+        return found
+    for index, grant in enumerate(_list(user.get("grants"))):
+        found += _keys(grant, _GRANT_KEYS, f"{where}.grants[{index}]", required=("clientId",))
+    years = user.get("taxYears")
+    for year_text, year in years.items() if isinstance(years, dict) else ():
+        place = f"{where}.taxYears.{year_text}"
+        try:
+            TaxYear.parse(year_text)
+        except ValueError:
+            found.append(f"{place}: {year_text!r} is not a tax year (write e.g. 2024-25)")
+        found += _keys(year, _YEAR_KEYS, place)
+        availability = year.get("availability") if isinstance(year, dict) else None
+        for key in ("reconciledOn", "withdrawnOn"):
+            value = availability.get(key) if isinstance(availability, dict) else None
+            if value is not None and not _is_iso_date(value):
+                found.append(f"{place}.availability.{key}: {value!r} is not a date (YYYY-MM-DD)")
+    return found
+
+
+def _keys(
+    item: Any, known: dict[str, str], where: str, *, required: tuple[str, ...] = ()
+) -> list[str]:
+    prefix = f"{where}: " if where else ""
+    if not isinstance(item, dict):
+        return [f"{prefix}must be a JSON object"]
+    found = [f"{prefix}missing {key!r}" for key in required if not item.get(key)]
+    for key, value in item.items():
+        kind = known.get(key)
+        if kind is None:
+            found.append(f"{prefix}unknown key {str(key)[:40]!r} (known: {', '.join(known)})")
+        elif value is not None and not _fits(kind, value):
+            found.append(f"{prefix}{key} must be {_KIND_NAMES[kind]}")
+    return found
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _is_iso_date(value: Any) -> bool:
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _seed_user(emulator: Emulator, data: dict[str, Any], where: str) -> None:

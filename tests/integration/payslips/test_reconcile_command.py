@@ -155,7 +155,7 @@ def test_bad_options_and_bad_files_are_refused(sqlite_url: str, tmp_path: Path) 
         encoding="utf-8",
     )
     result = _invoke(sqlite_url, "payslips", "import", str(bad))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "line 3, gross_pay" in result.stderr
     assert "line 4, pay_date" in result.stderr
     with Session(engine) as session:

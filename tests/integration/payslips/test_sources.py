@@ -170,6 +170,29 @@ def test_bad_rows_in_payslip_ingest_are_reported_not_skipped(ingest_engine: Engi
     assert {p.column for p in caught.value.problems} == {"tax_year", "income_tax"}
 
 
+def test_deeply_nested_other_deductions_in_payslip_ingest_are_a_row_problem(
+    ingest_engine: Engine,
+) -> None:
+    """A JSON document nested 5,000 deep (PostgreSQL stores it; Python's parser would recurse
+    past its limit) is read as text and refused by its shape, naming the row and column."""
+    deep = '{"a": ' * 5000 + "1" + "}" * 5000
+    with ingest_engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO payslip_ingest.payslip (pay_date, tax_year, employer, gross_pay, "
+                "net_pay, income_tax, national_insurance, other_deductions) VALUES "
+                "('2024-06-25', '2024/25', 'Meta', 1, 1, 1, 1, CAST(:deep AS jsonb))"
+            ),
+            {"deep": deep},
+        )
+    with pytest.raises(PayslipFileError) as caught:
+        PayslipIngestSource(ingest_engine, "payslip_ingest").payslips()
+    (problem,) = caught.value.problems
+    assert problem.column == "other_deductions"
+    assert "nested" in problem.reason or "longer than" in problem.reason
+    assert len(str(caught.value)) < 1000
+
+
 def test_payslip_ingest_needs_postgres(sqlite_url: str) -> None:
     engine = make_engine(sqlite_url)
     try:

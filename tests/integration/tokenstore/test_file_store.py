@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hmrc_sync.errors import TokenConflictError, TokenStoreError
+from hmrc_sync.errors import ConfigurationError, TokenConflictError, TokenStoreError
 from hmrc_sync.tokenstore import FileTokenStore, TokenRecord, ensure_device_id, record_to_json
 from tests.integration.tokenstore.records import REFRESH_TOKEN, assert_no_secret, rotated
 
@@ -149,7 +149,10 @@ def test_foreign_json_is_refused(store: FileTokenStore, token_path: Path) -> Non
 
 def test_not_a_regular_file(store: FileTokenStore, token_path: Path) -> None:
     token_path.mkdir(parents=True)
-    with pytest.raises(TokenStoreError, match=r"could not read the token file .*: Is a directory"):
+    with pytest.raises(
+        ConfigurationError,
+        match=r"HMRC_SYNC_TOKEN_FILE: cannot read the token file .*Is a directory",
+    ):
         store.read()
 
 
@@ -186,7 +189,28 @@ def test_uncreatable_directory_is_a_clear_error(tmp_path: Path, record: TokenRec
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
     target = blocker / "sub" / "token.json"
-    with pytest.raises(TokenStoreError, match="could not create the token directory") as caught:
+    with pytest.raises(
+        ConfigurationError, match="HMRC_SYNC_TOKEN_FILE: cannot create the token directory"
+    ) as caught:
         FileTokenStore(target).write(record, expected_version=None)
     assert str(blocker / "sub") in str(caught.value)
+    assert_no_secret(str(caught.value))
+
+
+@pytest.mark.parametrize(
+    ("path", "problem"),
+    [
+        ("/sys/hmrc-sync-token.json", "cannot lock the token file"),  # EACCES, even for root
+        ("/sys/hmrc-sync/token.json", "cannot create the token directory"),
+        ("/proc/hmrc-sync-token.json", "cannot create the lock file"),  # ENOENT: no file here
+    ],
+)
+def test_an_unwritable_token_location_names_the_setting(
+    record: TokenRecord, path: str, problem: str
+) -> None:
+    store = FileTokenStore(Path(path))  # the default 30 s lock timeout: never waited out
+    with pytest.raises(ConfigurationError, match="HMRC_SYNC_TOKEN_FILE") as caught:
+        store.write(record, expected_version=None)
+    assert problem in str(caught.value)
+    assert caught.value.exit_code == 2
     assert_no_secret(str(caught.value))

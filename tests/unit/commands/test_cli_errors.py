@@ -44,3 +44,29 @@ def test_a_vault_failure_is_a_clean_message(module: str) -> None:
     result = CliRunner().invoke(_group_raising(failure("permission denied")), ["boom"])
     assert result.exit_code == ExitCode.FAILED
     assert "Vault failed (Forbidden)" in result.output
+
+
+def test_a_database_failure_names_the_masked_url_the_command_used() -> None:
+    from hmrc_sync.commands.exits import DATABASE_URL_META
+
+    url = "postgresql://hmrc:hunter2-pw@db:5432/hmrc?sslpassword=ssl-hunter2"
+
+    @click.group(cls=HmrcSyncGroup)
+    def group() -> None:
+        pass
+
+    @group.command()
+    @click.pass_context
+    def boom(ctx: click.Context) -> None:
+        ctx.meta[DATABASE_URL_META] = url
+        raise OperationalError(
+            "SELECT 1", {}, Exception("server said hunter2-pw and password=other-pw, then closed")
+        )
+
+    result = CliRunner().invoke(group, ["boom"])
+    assert result.exit_code == ExitCode.FAILED
+    assert "postgresql://hmrc:***@db:5432/hmrc?sslpassword=***" in result.output
+    assert "HMRC_SYNC_DATABASE_URL, or --database-url" in result.output
+    for secret in ("hunter2-pw", "ssl-hunter2", "other-pw"):
+        assert secret not in result.output
+    assert "Traceback" not in result.output

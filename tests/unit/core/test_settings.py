@@ -84,3 +84,85 @@ def test_secrets_never_appear_in_repr_or_errors(monkeypatch: pytest.MonkeyPatch)
     with pytest.raises(ConfigurationError) as info:
         load_settings()
     assert "very-secret" not in str(info.value)
+
+
+def test_the_database_password_never_appears_in_repr_str_or_errors(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pydantic import ValidationError
+
+    from hmrc_sync.logconfig import settings_secrets
+    from hmrc_sync.settings import Settings
+
+    url = "postgresql://hmrc:userinfo-pw@db:5432/hmrc?sslpassword=ssl-pw&password=query-pw"
+    monkeypatch.setenv("HMRC_SYNC_DATABASE_URL", url)
+    settings = load_settings()
+    assert settings.database_url == url, "the value itself is untouched"
+    text = repr(settings) + str(settings)
+    for secret in ("userinfo-pw", "ssl-pw", "query-pw"):
+        assert secret not in text
+    assert "postgresql://hmrc:***@db:5432/hmrc?sslpassword=***&password=***" in text
+    # The log filter knows them, so a line that repeats one is redacted.
+    assert {"userinfo-pw", "ssl-pw", "query-pw"} <= set(settings_secrets(settings))
+    # A rejected URL is never echoed back, even by pydantic's own error.
+    bad = "postgresql://hmrc:userinfo-pw@db:abc/hmrc"
+    with pytest.raises(ValidationError) as raw_error:
+        Settings(database_url=bad)
+    assert "userinfo-pw" not in str(raw_error.value)
+    monkeypatch.setenv("HMRC_SYNC_DATABASE_URL", bad)
+    with pytest.raises(ConfigurationError) as info:
+        load_settings()
+    assert "userinfo-pw" not in str(info.value)
+    assert "HMRC_SYNC_DATABASE_URL" in str(info.value)
+    assert "the port 'abc' is not a number" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("ftp://api.example", "must start with http:// or https://"),
+        ("https://", "has no host"),
+        ("https:///path", "has no host"),
+        ("https://api example.com", "contains a space"),
+        ("api.service.hmrc.gov.uk", "must start with http:// or https://"),
+        ("http://h:port", "port"),
+    ],
+)
+def test_a_bad_api_base_url_says_what_is_wrong(
+    monkeypatch: pytest.MonkeyPatch, value: str, problem: str
+) -> None:
+    monkeypatch.setenv("HMRC_SYNC_API_BASE_URL", value)
+    with pytest.raises(ConfigurationError) as info:
+        load_settings()
+    assert "HMRC_SYNC_API_BASE_URL" in str(info.value)
+    assert problem in str(info.value)
+
+
+def test_a_good_api_base_url_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HMRC_SYNC_API_BASE_URL", "http://[::1]:9090/base/")
+    assert load_settings().hmrc_api_base_url == "http://[::1]:9090/base"
+
+
+@pytest.mark.parametrize("json_lines", [True, False])
+def test_a_logged_traceback_never_shows_the_database_password(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], json_lines: bool
+) -> None:
+    import logging
+
+    from hmrc_sync.logconfig import configure_logging
+
+    url = "postgresql://hmrc:userinfo-pw@db/hmrc?sslpassword=ssl-pw"
+    monkeypatch.setenv("HMRC_SYNC_DATABASE_URL", url)
+    configure_logging(load_settings(), json_lines=json_lines)
+    try:
+        raise RuntimeError(f"could not connect with {url}")
+    except RuntimeError:
+        logging.getLogger("hmrc_sync.test").exception("failed on %s", url)
+    finally:
+        root = logging.getLogger()
+        for handler in [h for h in root.handlers if getattr(h, "_hmrc_sync", False)]:
+            root.removeHandler(handler)
+    logged = capsys.readouterr().err
+    assert "could not connect with" in logged, "the traceback is logged"
+    assert "userinfo-pw" not in logged
+    assert "ssl-pw" not in logged

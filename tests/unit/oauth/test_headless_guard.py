@@ -10,13 +10,20 @@ from hmrc_sync.oauth.headless import production_refusal
 from hmrc_sync.settings import load_settings
 
 
+def test_a_production_host_without_a_scheme_is_refused_as_a_setting() -> None:
+    """Settings refuse a scheme-less API base URL (exit 2) before the guard is reached."""
+    from hmrc_sync.errors import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="HMRC_SYNC_API_BASE_URL"):
+        load_settings(api_base_url="api.service.hmrc.gov.uk")
+
+
 @pytest.mark.parametrize(
     "overrides",
     [
         {"environment": "production"},
         {"api_base_url": "https://api.service.hmrc.gov.uk"},
         {"api_base_url": "https://API.Service.HMRC.gov.uk./"},
-        {"api_base_url": "api.service.hmrc.gov.uk"},
         {"authorize_url": "https://www.tax.service.gov.uk/oauth/authorize"},
         {
             "api_base_url": "http://127.0.0.1:8443",

@@ -280,3 +280,44 @@ def test_whole_numbers_are_ascii_single_signed_and_fit_the_column(
     with pytest.raises(ValueError, match=problem):
         parse_int(value)
     assert parse_int(" -7 ") == -7
+
+
+def _nested(depth: int) -> dict[str, object]:
+    document: dict[str, object] = {"leaf": "1"}
+    for _ in range(depth):
+        document = {"a": document}
+    return document
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ('{"a": ' * 5000 + "1" + "}" * 5000, "longer than 10000 characters"),
+        ('{"a": ' * 900 + "1" + "}" * 900, "is nested"),
+        ('{"a": [1]}', "is nested"),
+        ('{"a": "{[not nesting]}"}', "is not an amount"),  # brackets inside a string are text
+        ("{" + ", ".join(f'"d{i}": 1' for i in range(101)) + "}", "has 101 labels"),
+        ('{"' + "x" * 101 + '": 1}', "longer than 100 characters"),
+        (_nested(5000), r"is not a number \(nested values are not read\)"),
+        ({"a": [1, 2]}, "is not a number"),
+        ({"ok": True}, "is not a number"),
+        ([1], "is not a flat JSON object"),
+    ],
+)
+def test_other_deductions_are_one_small_flat_object(value: object, problem: str) -> None:
+    from hmrc_sync.payslips.rows import parse_deductions
+
+    with pytest.raises(ValueError, match=problem) as caught:
+        parse_deductions(value)
+    assert len(str(caught.value)) < 300, "the value is never repeated whole"
+
+
+def test_other_deductions_json_depth_ignores_brackets_in_strings() -> None:
+    from hmrc_sync.payslips.rows import json_depth, parse_deductions
+
+    assert json_depth('{"a \\" [{": 1, "b": "]]"}') == 1
+    assert json_depth("[[[]]]") == 3
+    assert parse_deductions('{"Gym [monthly]": "10", "Bike {loan}": 20.5}') == (
+        ("Bike {loan}", Decimal("20.50")),
+        ("Gym [monthly]", Decimal("10.00")),
+    )
