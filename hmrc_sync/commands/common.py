@@ -109,11 +109,12 @@ def stderr_is_terminal() -> bool:
 def require_database(container: Container) -> None:
     """Fail (exit 1) before connecting when the SQLite file does not exist yet: a command
     that only reads never creates an empty database (nor its directory)."""
-    from hmrc_sync.db.engine import sqlite_file
+    from hmrc_sync.db.engine import require_sqlite_location, sqlite_file
     from hmrc_sync.errors import DatabaseError
 
     path = sqlite_file(container.settings.database_url)
     if path is not None and not path.exists():
+        require_sqlite_location(path)  # a path that can never exist is a bad setting (exit 2)
         raise DatabaseError(
             f"no database at {path} yet: run `hmrc-sync migrate` to create it (then "
             "`hmrc-sync sync`), or point HMRC_SYNC_DATABASE_URL (--database-url) at yours"

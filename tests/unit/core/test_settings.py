@@ -153,7 +153,7 @@ def test_a_logged_traceback_never_shows_the_database_password(
 
     url = "postgresql://hmrc:userinfo-pw@db/hmrc?sslpassword=ssl-pw"
     monkeypatch.setenv("HMRC_SYNC_DATABASE_URL", url)
-    configure_logging(load_settings(), json_lines=json_lines)
+    configure_logging(load_settings(log_format="json" if json_lines else "text"))
     try:
         raise RuntimeError(f"could not connect with {url}")
     except RuntimeError:
