@@ -61,6 +61,19 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class LibraryFloor(logging.Filter):
+    """Drops library records below their floor, whatever level a child logger was given (a
+    driver's ``echo`` or another embedder may set ``sqlalchemy.engine`` to INFO)."""
+
+    def __init__(self, floors: dict[str, int]) -> None:
+        super().__init__()
+        self._floors = floors
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        top = record.name.partition(".")[0]
+        return record.levelno >= self._floors.get(top, logging.NOTSET)
+
+
 class TextFormatter(logging.Formatter):
     def __init__(self, redact: Redactor) -> None:
         super().__init__("%(levelname)s %(name)s: %(message)s")
@@ -132,6 +145,10 @@ def configure_logging(settings: Settings, *, level: LogLevel | None = None) -> N
     # The handler's own level too: records a library logger lets through (they propagate
     # past the root logger's level) still stop here.
     handler.setLevel(threshold)
+    chatty = logging.INFO if threshold <= logging.DEBUG else logging.WARNING
+    floors = {name: chatty for name in _CHATTY}
+    floors.update({name: logging.WARNING for name in _NEVER_BELOW_WARNING})
+    handler.addFilter(LibraryFloor(floors))
     root = logging.getLogger()
     for existing in list(root.handlers):
         if getattr(existing, "_hmrc_sync", False):
@@ -139,11 +156,8 @@ def configure_logging(settings: Settings, *, level: LogLevel | None = None) -> N
     handler._hmrc_sync = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(threshold)
-    chatty = logging.INFO if threshold <= logging.DEBUG else logging.WARNING
-    for name in _CHATTY:
-        logging.getLogger(name).setLevel(chatty)
-    for name in _NEVER_BELOW_WARNING:
-        logging.getLogger(name).setLevel(logging.WARNING)
+    for name, floor in floors.items():  # and the loggers themselves, to skip the work
+        logging.getLogger(name).setLevel(floor)
 
 
 class _Held(logging.Handler):

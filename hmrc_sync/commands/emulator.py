@@ -430,7 +430,8 @@ def emulator_command(ctx: click.Context, /, **given: Any) -> None:
     except SeedError as error:
         raise ConfigurationError(
             f"the seed file {options.config.seed_file} (--seed): {error}; fix it (its format: "
-            "docs/emulator-seed.md) and start again"
+            "https://github.com/viktorbarzin/hmrc-sync/blob/main/docs/emulator-seed.md) and "
+            "start again"
         ) from None
     except ValueError as error:
         raise click.ClickException(str(error)) from None

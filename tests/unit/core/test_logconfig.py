@@ -138,3 +138,22 @@ def test_a_secret_in_an_exceptions_text_is_redacted_in_the_traceback(
     assert "the run failed" in shown
     assert "RuntimeError: the driver said: password=*** refused" in shown.replace("\\n", "\n")
     assert secret not in shown
+
+
+def test_a_library_child_logger_set_to_info_still_shows_nothing_below_warning(
+    stderr: Stderr,
+) -> None:
+    # SQLAlchemy's echo (or another embedder) sets sqlalchemy.engine.Engine to INFO: its SQL
+    # parameters still never reach hmrc-sync's log, even with -v.
+    child = logging.getLogger("sqlalchemy.engine.Engine")
+    saved = child.level
+    child.setLevel(logging.INFO)
+    try:
+        configure_logging(load_settings(log_format="text"), level=LogLevel.DEBUG)
+        child.info("SELECT secret parameters")
+        child.warning("a pool warning")
+    finally:
+        child.setLevel(saved)
+    shown = stderr.getvalue()
+    assert "SELECT secret parameters" not in shown
+    assert "a pool warning" in shown
