@@ -146,8 +146,8 @@ def configure_logging(settings: Settings, *, level: LogLevel | None = None) -> N
     # past the root logger's level) still stop here.
     handler.setLevel(threshold)
     chatty = logging.INFO if threshold <= logging.DEBUG else logging.WARNING
-    floors = {name: chatty for name in _CHATTY}
-    floors.update({name: logging.WARNING for name in _NEVER_BELOW_WARNING})
+    floors = dict.fromkeys(_CHATTY, chatty)
+    floors.update(dict.fromkeys(_NEVER_BELOW_WARNING, logging.WARNING))
     handler.addFilter(LibraryFloor(floors))
     root = logging.getLogger()
     for existing in list(root.handlers):
