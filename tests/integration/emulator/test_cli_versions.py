@@ -132,3 +132,19 @@ def test_a_bad_value_exits_2_and_names_the_choices(args: list[str], said: str) -
     assert said in result.output
     assert "Traceback" not in result.output
     assert "HMRC emulator on" not in result.output  # nothing started
+
+
+@pytest.mark.parametrize(
+    ("flags", "level"), [([], "info"), (["-q"], "error"), (["--verbose"], "debug")]
+)
+def test_verbose_and_quiet_set_the_servers_log_level(
+    monkeypatch: pytest.MonkeyPatch, flags: list[str], level: str
+) -> None:
+    import uvicorn
+
+    served: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(options))
+    result = CliRunner().invoke(cli, ["emulator", "--port", "0", "--rate-limit", "0", *flags])
+    assert result.exit_code == 0, result.output
+    assert served["log_level"] == level
+    assert "HMRC_SYNC_API_BASE_URL" in result.output, "the banner came first"
