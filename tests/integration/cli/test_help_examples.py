@@ -3,27 +3,14 @@ help's summaries are whole sentences."""
 
 from __future__ import annotations
 
-import click
 import pytest
 from click.testing import CliRunner
 
-from hmrc_sync.cli import COMMANDS, SUMMARIES, cli
+from hmrc_sync.cli import SUMMARIES, cli
+from tests.integration.cli.command_paths import command_paths
 
 
-def _paths() -> list[list[str]]:
-    context = click.Context(cli)
-    found: list[list[str]] = []
-    for name in COMMANDS:
-        command = cli.get_command(context, name)
-        assert command is not None
-        found.append([name])
-        if isinstance(command, click.Group):
-            sub_context = click.Context(command, parent=context)
-            found += [[name, sub] for sub in command.list_commands(sub_context)]
-    return found
-
-
-@pytest.mark.parametrize("path", _paths(), ids=" ".join)
+@pytest.mark.parametrize("path", command_paths(), ids=" ".join)
 def test_help_has_an_example(path: list[str]) -> None:
     result = CliRunner().invoke(cli, [*path, "--help"])
     assert result.exit_code == 0, result.output

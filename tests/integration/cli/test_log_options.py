@@ -6,27 +6,16 @@ from __future__ import annotations
 
 import json
 
-import click
 import pytest
 from click.testing import CliRunner
 
-from hmrc_sync.cli import COMMANDS, cli
+from hmrc_sync.cli import cli
+from tests.integration.cli.command_paths import command_paths
 
 
-def _paths() -> list[list[str]]:
-    context = click.Context(cli)
-    found: list[list[str]] = [[]]
-    for name in COMMANDS:
-        command = cli.get_command(context, name)
-        assert command is not None
-        found.append([name])
-        if isinstance(command, click.Group):
-            sub_context = click.Context(command, parent=context)
-            found += [[name, sub] for sub in command.list_commands(sub_context)]
-    return found
-
-
-@pytest.mark.parametrize("path", _paths(), ids=lambda path: " ".join(path) or "hmrc-sync")
+@pytest.mark.parametrize(
+    "path", [[], *command_paths()], ids=lambda path: " ".join(path) or "hmrc-sync"
+)
 def test_every_command_takes_verbose_and_quiet(path: list[str]) -> None:
     result = CliRunner().invoke(cli, [*path, "--help"])
     assert result.exit_code == 0, result.output
