@@ -4,7 +4,6 @@ signs in, grants access on the emulator's pages, and the grant is stored."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,18 +13,14 @@ from hmrc_sync.bootstrap import bootstrap
 from hmrc_sync.db.engine import upgrade
 from hmrc_sync.emulator.inprocess import free_port, serve_in_thread
 from hmrc_sync.settings import Settings
-from tests.e2e.test_status_page_browser import ADMIN, CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.test_status_page_browser import ADMIN
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from tests.support.emulated import emulated_hmrc
-from tests.support.shared import in_ci
 
 
 @pytest.mark.parametrize("start_host", ["127.0.0.1", "localhost"])
 def test_sign_in_with_default_settings(tmp_path: Path, sqlite_url: str, start_host: str) -> None:
-    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
-        message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-        if in_ci():
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+    require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     port = free_port()

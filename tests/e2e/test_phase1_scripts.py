@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterable
@@ -22,13 +21,12 @@ from hmrc_sync.emulator.inprocess import free_port
 from hmrc_sync.errors import ExitCode
 from hmrc_sync.taxyear import TaxYear
 from hmrc_sync.tokenstore import Grant
+from tests.support.browser import require_chromium
 from tests.support.emulated import EmulatedHmrc, employer, emulated_hmrc
-from tests.support.shared import in_ci
 
 REPO = Path(__file__).resolve().parents[2]
 OAUTH_DANCE = REPO / "oauth_dance.py"
 HEADLESS_AUTH = REPO / "headless_auth.py"
-CHROMIUM = os.environ.get("HMRC_SYNC_CHROMIUM", "/usr/bin/chromium")
 ACME = employer("123/AB45678", "Acme Analytics Ltd", "52000.00", "8232.00")
 BOLT = employer("456/CD98765", "Bolt Robotics plc", "3150.50", "0.00")
 SUBPROCESS_TIMEOUT = 60
@@ -36,12 +34,7 @@ SUBPROCESS_TIMEOUT = 60
 
 @pytest.fixture
 def chromium() -> str:
-    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
-        message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-        if in_ci():
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    return CHROMIUM
+    return require_chromium()
 
 
 def _callback(port: int) -> str:

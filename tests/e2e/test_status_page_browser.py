@@ -4,8 +4,6 @@ through the emulator's sign-in and grant pages."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,21 +15,10 @@ from hmrc_sync.bootstrap import Container, bootstrap
 from hmrc_sync.db.engine import upgrade
 from hmrc_sync.emulator.inprocess import free_port, serve_in_thread
 from hmrc_sync.taxyear import TaxYear
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from tests.support.emulated import EmulatedHmrc, employer, emulated_hmrc
-from tests.support.shared import in_ci
 
 ADMIN = "owner-admin-token-0123456789-0123456789"
-CHROMIUM = os.environ.get("HMRC_SYNC_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 CLIENT_IP = "198.51.100.23"  # a documentation range HMRC's validator treats as public
 VENDOR_IP = "203.0.113.10"
 
@@ -45,11 +32,7 @@ class Running:
 
 @pytest.fixture
 def running(tmp_path: Path, sqlite_url: str) -> Iterator[Running]:
-    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
-        message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-        if in_ci():
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+    require_chromium()
     port = free_port()
     app_url = f"http://127.0.0.1:{port}"
     with emulated_hmrc(tmp_path, redirect_uris=(f"{app_url}/callback",)) as hmrc:

@@ -17,18 +17,14 @@ from hmrc_sync.db.engine import upgrade
 from hmrc_sync.emulator.inprocess import serve_in_thread
 from hmrc_sync.sync.model import Trigger
 from hmrc_sync.taxyear import TaxYear
-from tests.e2e.test_status_page_browser import ADMIN, CHROMIUM, CHROMIUM_ARGS, CLIENT_IP
+from tests.e2e.test_status_page_browser import ADMIN, CLIENT_IP
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from tests.support.emulated import employer, emulated_hmrc
-from tests.support.shared import in_ci
 from tests.support.tls_proxy import tls_terminating_proxy
 
 
 def _chromium_or_skip() -> None:
-    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
-        message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-        if in_ci():
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+    require_chromium()
     if shutil.which("openssl") is None:
         pytest.fail("the openssl command is needed for the proxy's certificate", pytrace=False)
 
